@@ -1,0 +1,124 @@
+"""The whole story of a build: load content, render each sheet's layout, compose, then write.
+
+Nothing is written until every requested handout has been made, so a build with any
+problem leaves earlier PDFs exactly as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compose import ComposedPdf, Metadata, Overflow, compose_page
+from .elements import AttrError, Ink
+from .errors import ContentError, Problem, UsageError
+from .fonts import FontProblem, register_family
+from .layout import SHEET_TEMPLATE, render_page, sheet_context
+from .load import load_library
+from .model import Library, Project, Sheet
+from .output import write_atomically
+from .schema import did_you_mean
+from .styles import StyleSheet, load_style_sheet
+
+
+@dataclass(frozen=True)
+class Built:
+    """One finished handout: where it goes and what it is."""
+
+    id: str
+    path: Path
+    pdf: ComposedPdf
+
+
+class Press:
+    """Makes handout PDFs from one loaded library; caches style sheets and fonts between sheets."""
+
+    def __init__(self, project: Project, library: Library):
+        self.project, self.library = project, library
+        self._styles: dict[str, StyleSheet] = {}
+
+    def styles(self, layout: str) -> StyleSheet:
+        if layout not in self._styles:
+            path = self.project.layouts / layout / "styles.yaml"
+            if not path.is_file():
+                raise ContentError([Problem(self.project.show(path), None, "style sheet not found; every layout needs a styles.yaml")])
+            self._styles[layout] = load_style_sheet(path, self.project.show(path))
+        return self._styles[layout]
+
+    def faces(self):
+        brand = self.library.brand
+        try:
+            return {"body": register_family(brand.body_font), "heading": register_family(brand.heading_font)}
+        except FontProblem as err:
+            raise ContentError([Problem(brand.source, None, str(err))]) from None
+
+    def make_sheet(self, sheet: Sheet) -> ComposedPdf:
+        """One sheet as PDF bytes; every failure is a ContentError naming a file and line."""
+        template = f"{sheet.layout}/{SHEET_TEMPLATE}"
+        root = render_page(self.project, template, sheet_context(self.library, sheet))
+        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
+        try:
+            return compose_page(root, ink, self._metadata(sheet))
+        except Overflow as err:
+            raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
+        except FontProblem as err:
+            raise ContentError([self._locate_glyph_problem(sheet, err)]) from None
+        except AttrError as err:
+            raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
+
+    def _metadata(self, sheet: Sheet) -> Metadata:
+        brand = self.library.brand
+        names = [self.library.items(s.kind)[i] for s in sheet.sections if s.kind != "topics" for i in s.ids]
+        keywords = tuple(dict.fromkeys(["massage", "self-care", *(item.name for item in names)]))
+        return Metadata(title=sheet.title, author=brand.name,
+                        subject=sheet.subtitle or f"A handout from {brand.name}",
+                        keywords=keywords, language=brand.language)
+
+    def _locate_glyph_problem(self, sheet: Sheet, err: FontProblem) -> Problem:
+        """Point at the content file and line holding the character the font lacks."""
+        char = str(err).split("'")[1] if "'" in str(err) else ""
+        sources = [sheet.source, self.library.brand.source]
+        sources += [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
+        for shown in dict.fromkeys(sources):
+            path = self.project.root / shown
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for number, line in enumerate(lines, 1):
+                if char and char in line:
+                    return Problem(shown, number, str(err))
+        return Problem(sheet.source, None, str(err))
+
+
+def select_sheets(library: Library, ids: list[str] | None) -> list[Sheet]:
+    if not ids:
+        return list(library.sheets.values())
+    unknown = [i for i in ids if i not in library.sheets]
+    if unknown:
+        name = unknown[0]
+        raise UsageError(f"argument ID: no handout '{name}'{did_you_mean(name, library.sheets)}; "
+                         f"known: {', '.join(library.sheets) or 'none'}")
+    return [library.sheets[i] for i in dict.fromkeys(ids)]
+
+
+def build(project: Project, ids: list[str] | None = None, *, write: bool = True) -> list[Built]:
+    """Make the requested handouts (all by default); write them only if every one succeeded."""
+    library = load_library(project)
+    sheets = select_sheets(library, ids)
+    press = Press(project, library)
+    problems: list[Problem] = []
+    built: list[Built] = []
+    for sheet in sheets:
+        try:
+            pdf = press.make_sheet(sheet)
+        except ContentError as err:
+            problems.extend(err.problems)
+            continue
+        built.append(Built(sheet.id, project.out / f"{sheet.id}.pdf", pdf))
+    if problems:
+        raise ContentError(problems)
+    if write:
+        for item in built:
+            write_atomically(item.path, item.pdf.data)
+    return built

@@ -1,0 +1,283 @@
+"""The few ReportLab flowables the layout elements need beyond Paragraph.
+
+All measuring is explicit (wrap, then draw at known positions), so fitting a page to one
+sheet is plain arithmetic and nothing can spill onto a second page.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable
+from svglib.svglib import svg2rlg
+
+UNBOUNDED = 1e6
+
+
+class Stack(Flowable):
+    """Children one under another; the outer space of the first and last child is dropped."""
+
+    def __init__(self, children: list[Flowable]):
+        super().__init__()
+        self.children = children
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    def wrap(self, avail_width, avail_height):
+        self.width, total, self._placed = avail_width, 0.0, []
+        last = len(self.children) - 1
+        for index, child in enumerate(self.children):
+            before = child.getSpaceBefore() if index else 0.0
+            after = child.getSpaceAfter() if index < last else 0.0
+            _, height = child.wrap(avail_width, UNBOUNDED)
+            total += before
+            self._placed.append((child, total + height, after))
+            total += height + after
+        self.height = total
+        return self.width, self.height
+
+    def draw(self):
+        for child, bottom_from_top, _ in self._placed:
+            child.drawOn(self.canv, 0, self.height - bottom_from_top)
+
+
+class Box(Flowable):
+    """A stack inside padding, with an optional background, border and rounded corners."""
+
+    def __init__(self, children, *, padding=0.0, background=None, border=None, border_width=0.75, radius=0.0,
+                 space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.inner = Stack(children)
+        self.padding, self.background, self.border = padding, background, border
+        self.border_width, self.radius = border_width, radius
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        _, inner = self.inner.wrap(avail_width - 2 * self.padding, UNBOUNDED)
+        self.width, self.height = avail_width, inner + 2 * self.padding
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        if self.background is not None or self.border is not None:
+            canvas.saveState()
+            if self.background is not None:
+                canvas.setFillColor(self.background)
+            if self.border is not None:
+                canvas.setStrokeColor(self.border)
+                canvas.setLineWidth(self.border_width)
+            canvas.roundRect(0, 0, self.width, self.height, self.radius,
+                             stroke=int(self.border is not None), fill=int(self.background is not None))
+            canvas.restoreState()
+        self.inner.drawOn(canvas, self.padding, self.padding)
+
+
+class Columns(Flowable):
+    """Side-by-side stacks. Widths are fractions of the space left after gaps (None = share the rest)."""
+
+    def __init__(self, columns: list[tuple[float | None, Flowable]], gap: float, space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.columns, self.gap = columns, gap
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def _widths(self, avail_width):
+        usable = avail_width - self.gap * (len(self.columns) - 1)
+        fixed = sum(f for f, _ in self.columns if f is not None)
+        free = [f for f, _ in self.columns if f is None]
+        share = max(0.0, 1.0 - fixed) / len(free) if free else 0.0
+        return [usable * (f if f is not None else share) for f, _ in self.columns]
+
+    def wrap(self, avail_width, avail_height):
+        self._widths_now = self._widths(avail_width)
+        heights = [col.wrap(w, UNBOUNDED)[1] for (_, col), w in zip(self.columns, self._widths_now)]
+        self.width, self.height = avail_width, max(heights, default=0.0)
+        return self.width, self.height
+
+    def draw(self):
+        x = 0.0
+        for (_, col), width in zip(self.columns, self._widths_now):
+            col.drawOn(self.canv, x, self.height - col.height)
+            x += width + self.gap
+
+
+class Badge(Flowable):
+    """A filled circle with a number in it: the marker that links a card to the body diagram."""
+
+    def __init__(self, label: str, diameter: float, fill, text_color, font_name: str):
+        super().__init__()
+        self.label, self.diameter, self.fill, self.text_color, self.font_name = label, diameter, fill, text_color, font_name
+        self.width = self.height = diameter
+
+    def wrap(self, avail_width, avail_height):
+        return self.diameter, self.diameter
+
+    def draw(self):
+        draw_badge(self.canv, self.diameter / 2, self.diameter / 2, self.diameter, self.label,
+                   self.fill, self.text_color, self.font_name)
+
+
+def draw_badge(canvas, cx, cy, diameter, label, fill, text_color, font_name, ring=None):
+    canvas.saveState()
+    canvas.setFillColor(fill)
+    if ring is not None:
+        canvas.setStrokeColor(ring)
+        canvas.setLineWidth(diameter * 0.09)
+    canvas.circle(cx, cy, diameter / 2, stroke=int(ring is not None), fill=1)
+    canvas.setFillColor(text_color)
+    size = diameter * 0.58
+    canvas.setFont(font_name, size)
+    canvas.drawCentredString(cx, cy - size * 0.36, label)
+    canvas.restoreState()
+
+
+class Beside(Flowable):
+    """A small fixed flowable (badge, icon) to the left of a wider one, tops aligned."""
+
+    def __init__(self, left: Flowable, right: Flowable, gap: float, space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.left, self.right, self.gap = left, right, gap
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        lw, lh = self.left.wrap(avail_width, UNBOUNDED)
+        _, rh = self.right.wrap(avail_width - lw - self.gap, UNBOUNDED)
+        self.width, self.height = avail_width, max(lh, rh)
+        return self.width, self.height
+
+    def draw(self):
+        self.left.drawOn(self.canv, 0, self.height - self.left.height)
+        self.right.drawOn(self.canv, self.left.width + self.gap, self.height - self.right.height)
+
+
+class Rule(Flowable):
+    def __init__(self, color, thickness: float, space_before=0.0, space_after=0.0, width_fraction=1.0):
+        super().__init__()
+        self.color, self.thickness, self.width_fraction = color, thickness, width_fraction
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.thickness
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.thickness / 2, self.width * self.width_fraction, self.thickness / 2)
+        self.canv.restoreState()
+
+
+class Gap(Flowable):
+    """Empty vertical space (a Spacer that never asks for width)."""
+
+    def __init__(self, height: float):
+        super().__init__()
+        self.height = height
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self):
+        pass
+
+
+@lru_cache(maxsize=64)
+def vector_art(path: Path) -> Drawing:
+    """An SVG file as a ReportLab drawing, read once per process."""
+    drawing = svg2rlg(str(path))
+    if drawing is None:
+        raise ValueError(f"{path.name} is not a readable SVG file")
+    return drawing
+
+
+def render_drawing(canvas, drawing: Drawing, x: float, y: float) -> None:
+    """renderPDF.draw, but starting from the canvas's own font instead of Helvetica.
+
+    ReportLab's drawing renderer otherwise selects its default font even for drawings with
+    no text, which puts an unembedded Helvetica into the PDF.
+    """
+    drawing.initialFontName = canvas._initialFontName
+    renderPDF.draw(drawing, canvas, x, y, showBoundary=False)
+
+
+def draw_vector(canvas, drawing: Drawing, x: float, y: float, width: float, height: float) -> None:
+    """Draw art scaled to fit a width x height box at (x, y), keeping its proportions, centred."""
+    scale = min(width / drawing.width, height / drawing.height)
+    canvas.saveState()
+    canvas.translate(x + (width - drawing.width * scale) / 2, y + (height - drawing.height * scale) / 2)
+    canvas.scale(scale, scale)
+    render_drawing(canvas, drawing, 0, 0)
+    canvas.restoreState()
+
+
+class VectorArt(Flowable):
+    def __init__(self, drawing: Drawing, width: float, height: float | None, align="center",
+                 space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.drawing, self.art_width = drawing, width
+        self.art_height = height if height is not None else width * drawing.height / drawing.width
+        self.align = align
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        self.art_width = min(self.art_width, avail_width)
+        self.width, self.height = avail_width, self.art_height
+        return self.width, self.height
+
+    def _x(self):
+        return {"left": 0, "right": self.width - self.art_width}.get(self.align, (self.width - self.art_width) / 2)
+
+    def draw(self):
+        draw_vector(self.canv, self.drawing, self._x(), 0, self.art_width, self.art_height)
+
+
+class BodyMap(VectorArt):
+    """Body outline art with numbered markers at normalised positions."""
+
+    def __init__(self, drawing, width, height, markers, marker_size, fill, text_color, ring, font_name, align="center",
+                 space_before=0.0, space_after=0.0):
+        super().__init__(drawing, width, height, align, space_before, space_after)
+        self.markers, self.marker_size = markers, marker_size
+        self.fill, self.text_color, self.ring, self.font_name = fill, text_color, ring, font_name
+
+    def draw(self):
+        super().draw()
+        # Markers sit on the art's own box (it is centred inside ours when proportions differ).
+        scale = min(self.art_width / self.drawing.width, self.art_height / self.drawing.height)
+        art_w, art_h = self.drawing.width * scale, self.drawing.height * scale
+        left = self._x() + (self.art_width - art_w) / 2
+        bottom = (self.art_height - art_h) / 2
+        for label, x, y in self.markers:
+            draw_badge(self.canv, left + x * art_w, bottom + (1 - y) * art_h, self.marker_size, label,
+                       self.fill, self.text_color, self.font_name, ring=self.ring)
+
+
+class QrCode(Flowable):
+    """A QR code that is also a clickable link to the same address."""
+
+    def __init__(self, url: str, size: float, color, align="left", space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.url, self.size, self.align = url, size, align
+        widget = QrCodeWidget(url, barLevel="M", barBorder=2)  # a quiet zone of two modules
+        widget.barFillColor = widget.barStrokeColor = color
+        x0, y0, x1, y1 = widget.getBounds()
+        self.drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        self.drawing.add(widget)
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.size
+        return self.width, self.height
+
+    def draw(self):
+        x = {"left": 0, "right": self.width - self.size}.get(self.align, (self.width - self.size) / 2)
+        self.canv.saveState()
+        self.canv.setFillColorRGB(1, 1, 1)
+        self.canv.rect(x, 0, self.size, self.size, stroke=0, fill=1)  # decoders need a light quiet zone
+        self.canv.restoreState()
+        render_drawing(self.canv, self.drawing, x, 0)
+        self.canv.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)

@@ -1,0 +1,248 @@
+"""Declarative checks for YAML values: each field is declared once, with its type and meaning.
+
+A check takes a value and its line, reports what is wrong through `report(line, message)`
+and returns the cleaned value, or INVALID.  The same declarations document the content
+format (see `describe`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Callable
+
+from .yamlsrc import YList, YMap
+
+Report = Callable[[int | None, str], None]
+INVALID = object()
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_URL = re.compile(r"^https?://[^\s<>\"'{}|\\^`]+$")
+_EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    return "text"
+
+
+def bad_character(text: str) -> str | None:
+    """Name the first control character in text, if any (newlines and tabs are fine)."""
+    for char in text:
+        if char in "\n\t":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in "\u2028\u2029":
+            return f"U+{ord(char):04X}"
+    return None
+
+
+class Check:
+    label = "value"
+
+    def __call__(self, value: Any, line: int | None, report: Report) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Check):
+    max_length: int = 2000
+    label: str = "text"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            report(line, f"expected text, got {_kind_of(value)}; put the value in quotes")
+            return INVALID
+        if not isinstance(value, str):
+            report(line, f"expected text, got {_kind_of(value)}")
+            return INVALID
+        text = value.strip()
+        if not text:
+            report(line, "is empty; write some text or remove the line")
+            return INVALID
+        char = bad_character(text)
+        if char:
+            report(line, f"contains the control character {char}; delete it (it is invisible in most editors)")
+            return INVALID
+        if len(text) > self.max_length:
+            report(line, f"is {len(text)} characters long; keep it under {self.max_length}")
+            return INVALID
+        return text
+
+
+@dataclass(frozen=True)
+class Choice(Check):
+    options: tuple[str, ...] = ()
+
+    @property
+    def label(self):
+        return " | ".join(self.options)
+
+    def __call__(self, value, line, report):
+        if value not in self.options:
+            hint = did_you_mean(str(value), self.options) or f" (use one of: {', '.join(self.options)})"
+            report(line, f"'{value}' is not allowed{hint}")
+            return INVALID
+        return value
+
+
+@dataclass(frozen=True)
+class Number(Check):
+    low: float = 0.0
+    high: float = 1.0
+    label: str = "number"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            report(line, f"expected a number from {self.low:g} to {self.high:g}, got {_kind_of(value)}")
+            return INVALID
+        if not self.low <= value <= self.high:
+            report(line, f"{value:g} is out of range; use a number from {self.low:g} to {self.high:g}")
+            return INVALID
+        return float(value)
+
+
+@dataclass(frozen=True)
+class Pattern(Check):
+    """Text that must match a pattern, such as a colour or a web address."""
+
+    pattern: re.Pattern = _COLOR
+    label: str = "text"
+    example: str = ""
+
+    def __call__(self, value, line, report):
+        text = Text()(value, line, report)
+        if text is INVALID:
+            return INVALID
+        if not self.pattern.match(text):
+            report(line, f"'{text}' is not a valid {self.label}; write it like {self.example}")
+            return INVALID
+        return text
+
+
+COLOR = Pattern(_COLOR, "colour", "'#2F5D62'")
+URL = Pattern(_URL, "web address", "'https://example.com/book'")
+EMAIL = Pattern(_EMAIL, "email address", "'hello@example.com'")
+ID = Pattern(ID_PATTERN, "id", "'top-of-shoulders' (lower-case letters, digits and hyphens)")
+
+
+@dataclass(frozen=True)
+class RelativeFile(Check):
+    """A file name relative to a folder; it may not climb out of that folder."""
+
+    folder: str = "handouts"
+    suffixes: tuple[str, ...] = ()
+    label: str = "file name"
+
+    def __call__(self, value, line, report):
+        text = Text()(value, line, report)
+        if text is INVALID:
+            return INVALID
+        path = PurePosixPath(text.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts:
+            report(line, f"'{text}' must be a file inside {self.folder}/ (no '..' or absolute paths)")
+            return INVALID
+        if self.suffixes and path.suffix.lower() not in self.suffixes:
+            report(line, f"'{text}' must be a {' or '.join(self.suffixes)} file")
+            return INVALID
+        return str(path)
+
+
+@dataclass(frozen=True)
+class ListOf(Check):
+    item: Check = Text()
+    min_items: int = 0
+
+    @property
+    def label(self):
+        return f"list of {self.item.label}"
+
+    def __call__(self, value, line, report):
+        if not isinstance(value, list):
+            report(line, f"expected a list (lines starting with '- '), got {_kind_of(value)}")
+            return INVALID
+        if len(value) < self.min_items:
+            report(line, f"needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
+            return INVALID
+        lines = value.item_lines if isinstance(value, YList) else [line] * len(value)
+        items = [self.item(v, item_line, report) for v, item_line in zip(value, lines)]
+        if any(i is INVALID for i in items):
+            return INVALID
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    required: bool = True
+    default: Any = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping(Check):
+    fields: dict[str, Field] = field(default_factory=dict)
+    label: str = "mapping"
+    exactly_one_of: tuple[str, ...] = ()
+
+    def __call__(self, value, line, report):
+        if not isinstance(value, dict):
+            report(line, f"expected a mapping of 'key: value' lines, got {_kind_of(value)}")
+            return INVALID
+        key_lines = value.key_lines if isinstance(value, YMap) else {}
+        here = value.line if isinstance(value, YMap) else line
+        for key, dup_line in getattr(value, "duplicates", []):
+            report(dup_line, f"'{key}' is given twice; keep one")
+        result, ok = {}, True
+        for key, item in value.items():
+            if key not in self.fields:
+                report(key_lines.get(key, here), f"unknown key '{key}'{did_you_mean(key, self.fields)}")
+                ok = False
+                continue
+            checked = self.fields[key].check(item, key_lines.get(key, here), report)
+            if checked is INVALID:
+                ok = False
+            result[key] = checked
+        for name, spec in self.fields.items():
+            if name in value:
+                continue
+            if spec.required:
+                report(here, f"missing required key '{name}' ({spec.doc})" if spec.doc else f"missing required key '{name}'")
+                ok = False
+            else:
+                result[name] = spec.default
+        if self.exactly_one_of:
+            given = [k for k in self.exactly_one_of if k in value]
+            if len(given) != 1:
+                report(here, f"give exactly one of {', '.join(self.exactly_one_of)} (found {len(given)})")
+                ok = False
+        return result if ok else INVALID
+
+
+def describe(mapping: Mapping, indent: str = "") -> list[str]:
+    """Markdown lines documenting a mapping's keys, for the content reference."""
+    lines = []
+    for name, spec in mapping.fields.items():
+        need = "required" if spec.required else "optional"
+        lines.append(f"{indent}- `{name}` ({spec.check.label}, {need}): {spec.doc}")
+        inner = spec.check.item if isinstance(spec.check, ListOf) else spec.check
+        if isinstance(inner, Mapping):
+            lines.extend(describe(inner, indent + "  "))
+    return lines
