@@ -10,6 +10,7 @@ from pathlib import Path
 from .build import build
 from .elements import reference_markdown
 from .errors import ContentError, UsageError
+from .load import content_reference
 from .model import Project
 
 EXIT_OK, EXIT_PROBLEM = 0, 2
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--layouts", metavar="DIR", type=Path, help="layouts folder (default: layouts/ in the project)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing when all goes well")
     parser.add_argument("--elements", action="store_true", help="print the layout element reference (Markdown) and exit")
+    parser.add_argument("--content-format", action="store_true", help="print the content format reference (Markdown) and exit")
     return parser
 
 
@@ -49,8 +51,8 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
     root = (project or Path.cwd()).resolve()
     try:
         args = _parser().parse_args(argv)
-        if args.elements:
-            print(reference_markdown(), file=stdout)
+        if args.elements or args.content_format:
+            print(reference_markdown() if args.elements else content_reference(), file=stdout)
             return EXIT_OK
         paths = _project(root, args)
         started = time.perf_counter()

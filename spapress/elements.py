@@ -530,16 +530,17 @@ def reference_markdown() -> str:
     """The element reference for layout designers, generated from the declarations above."""
     out = ["# Layout elements", "",
            "Generated from `spapress/elements.py` by `python make_pdfs.py --elements`; do not edit by hand.", ""]
+    code = lambda text: re.sub(r"(<[a-z0-9/-]+>)", r"`\1`", text)  # noqa: E731 - keep tags literal
     for tag, cls in ELEMENTS.items():
         out.append(f"## `<{tag}>`")
         out.append("")
-        out.append(cls.doc)
+        out.append(code(cls.doc))
         out.append("")
         if isinstance(cls.content, tuple):
             holds = ", ".join(f"<{t}>" for t in cls.content)
         else:
-            holds = {"blocks": "block elements", "inline": "text with <b>, <i>, <a>, <br>", "none": "nothing (empty)"}[cls.content]
-        out.append(f"Holds: {holds}.")
+            holds = {"blocks": "block elements", "inline": "text with <b>, <i>, <a>, <br/>", "none": "nothing (empty)"}[cls.content]
+        out.append(f"Holds: {code(holds)}.")
         out.append("")
         if cls.attrs:
             out.append("| attribute | type | required | default | meaning |")

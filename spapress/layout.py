@@ -20,6 +20,7 @@ from lxml import etree
 from .elements import check_tree
 from .errors import ContentError, Problem
 from .model import Brand, Library, Point, Project, Sheet
+from .schema import did_you_mean
 
 SHEET_TEMPLATE = "sheet.xml.j2"
 
@@ -87,7 +88,7 @@ def render_page(project: Project, template_name: str, context: dict):
         raise ContentError([Problem(shown, _template_line(), f"template '{err.name}' not found in {project.show(project.layouts)}/")]) from None
     except jinja2.UndefinedError as err:
         file, line = _template_frame(project, shown)
-        raise ContentError([Problem(file, line, f"{err.message}; check the spelling against README: Layouts")]) from None
+        raise ContentError([Problem(file, line, _explain_undefined(err.message or "undefined"))]) from None
     except jinja2.TemplateError as err:
         file, line = _template_frame(project, shown)
         raise ContentError([Problem(file, line, f"template error: {err}")]) from None
@@ -102,6 +103,17 @@ def render_page(project: Project, template_name: str, context: dict):
     if problems:
         raise ContentError(problems)
     return root
+
+
+def _explain_undefined(message: str) -> str:
+    """Say which field is unknown in terms a layout designer knows, with a suggestion."""
+    match = re.match(r"'spapress\.\w+\.(\w+) object' has no attribute '(\w+)'", message)
+    if match:
+        kind, name = match.groups()
+        from . import model
+        fields = getattr(getattr(model, kind, None), "__dataclass_fields__", {})
+        return f"{kind.lower()} has no field '{name}'{did_you_mean(name, fields)}; fields: {', '.join(fields)}"
+    return f"{message}; template variables are listed in README: Layouts"
 
 
 def _template_frame(project: Project, fallback: str) -> tuple[str, int | None]:

@@ -260,3 +260,19 @@ def _check_references(sheet: Sheet, files_seen: dict[str, set[str]], project: Pr
                 where = project.show(project.content / section.kind)
                 problems.append(Problem(sheet.source, line,
                                         f"unknown {singular} '{ref}'{did_you_mean(ref, known)}; ids are file names in {where}/"))
+
+
+def content_reference() -> str:
+    """The content format for staff, generated from the schemas above."""
+    from .schema import describe
+
+    out = ["# Content format", "",
+           "Generated from `spapress/load.py` by `python make_pdfs.py --content-format`; do not edit by hand.", "",
+           "Each file's id is its file name without `.yaml`: lower-case letters, digits and hyphens.", ""]
+    for title, where, schema in (("Brand", "handouts/brand.yaml", BRAND), ("Points", "handouts/points/ID.yaml", POINT),
+                                 ("Techniques", "handouts/techniques/ID.yaml", TECHNIQUE),
+                                 ("Tools", "handouts/tools/ID.yaml", TOOL), ("Topics", "handouts/topics/ID.yaml", TOPIC),
+                                 ("Sheets (one-page handouts)", "handouts/sheets/ID.yaml", SHEET)):
+        out += [f"## {title}: `{where}`", "", *describe(schema), ""]
+    out += ["Each item of a sheet's `sections` has exactly one of `points`, `techniques`, `tools` or `topics`.", ""]
+    return "\n".join(out)

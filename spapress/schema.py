@@ -210,10 +210,12 @@ class Mapping(Check):
         here = value.line if isinstance(value, YMap) else line
         for key, dup_line in getattr(value, "duplicates", []):
             report(dup_line, f"'{key}' is given twice; keep one")
-        result, ok = {}, True
+        result, ok, suggested = {}, True, set()
         for key, item in value.items():
             if key not in self.fields:
-                report(key_lines.get(key, here), f"unknown key '{key}'{did_you_mean(key, self.fields)}")
+                hint = did_you_mean(key, self.fields)
+                report(key_lines.get(key, here), f"unknown key '{key}'{hint}")
+                suggested.add(hint.split("'")[1] if hint else None)
                 ok = False
                 continue
             checked = self.fields[key].check(item, key_lines.get(key, here), report)
@@ -221,7 +223,7 @@ class Mapping(Check):
                 ok = False
             result[key] = checked
         for name, spec in self.fields.items():
-            if name in value:
+            if name in value or name in suggested:  # a misspelt key is one mistake, not two
                 continue
             if spec.required:
                 report(here, f"missing required key '{name}' ({spec.doc})" if spec.doc else f"missing required key '{name}'")

@@ -1,0 +1,107 @@
+"""The shipped starter library, built end to end and checked with real PDF readers."""
+
+from __future__ import annotations
+
+import pypdf
+import pytest
+
+from conftest import REPO, Site, tool
+
+STARTER = sorted(p.stem for p in (REPO / "handouts/sheets").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Site:
+    site = Site(tmp_path_factory.mktemp("starter") / "site")
+    run = site.run()
+    assert run.code == 0, run.err
+    assert f"{len(STARTER)} handouts built" in run.out
+    return site
+
+
+def test_starter_library_has_the_four_guides():
+    assert {"stress-relief-points", "self-massage-tools", "partner-back-massage", "why-backs-get-tense"} <= set(STARTER)
+
+
+@pytest.mark.parametrize("sheet", STARTER)
+def test_each_handout_is_one_valid_page(built, sheet):
+    path = built.pdf(sheet)
+    assert len(pypdf.PdfReader(path).pages) == 1
+    assert "No syntax or stream encoding errors" in tool("qpdf", "--check", str(path))
+
+
+@pytest.mark.parametrize("sheet", STARTER)
+def test_each_handout_embeds_every_font(built, sheet):
+    rows = tool("pdffonts", str(built.pdf(sheet))).splitlines()[2:]
+    assert rows, "no fonts listed"
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert emb == "yes", f"{name} is not embedded"
+        assert "+" in name, f"{name} is not subset"
+        assert "Helvetica" not in name
+
+
+@pytest.mark.parametrize("sheet", STARTER)
+def test_each_handout_has_metadata(built, sheet):
+    reader = pypdf.PdfReader(built.pdf(sheet))
+    source = (REPO / "handouts/sheets" / f"{sheet}.yaml").read_text(encoding="utf-8")
+    assert reader.metadata.title and reader.metadata.title in source
+    assert reader.metadata.author == "Faces Spa"
+    assert reader.metadata.subject
+    assert "massage" in reader.metadata["/Keywords"]
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+
+
+@pytest.mark.parametrize("sheet", STARTER)
+def test_each_handout_has_booking_qr_link_disclaimer_and_phone(built, sheet, tmp_path):
+    path = built.pdf(sheet)
+    tool("pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page"))
+    assert tool("zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")).strip() == "https://www.facesspa.com/book"
+    reader = pypdf.PdfReader(path)
+    uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
+    assert "https://www.facesspa.com/book" in uris
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "(402) 384-8400" in text
+    assert "not medical advice" in text
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    assert built.run("--out", str(again), "-q").code == 0
+    for sheet in STARTER:
+        assert (again / f"{sheet}.pdf").read_bytes() == built.pdf(sheet).read_bytes(), sheet
+
+
+def test_build_some_by_id_and_check_writes_nothing(site):
+    run = site.run("why-backs-get-tense")
+    assert run.code == 0
+    assert [p.name for p in site.out.iterdir()] == ["why-backs-get-tense.pdf"]
+    site.run("--check", "--out", str(site.root / "elsewhere"))
+    assert not (site.root / "elsewhere").exists()
+
+
+def test_unknown_id_is_a_one_line_usage_error(site):
+    run = site.run("why-backs-get-tens")
+    assert run.code == 2
+    assert run.err.strip() == ("make_pdfs.py: error: argument ID: no handout 'why-backs-get-tens' "
+                               "(did you mean 'why-backs-get-tense'?); known: " + ", ".join(STARTER))
+
+
+def test_bad_option_is_a_one_line_usage_error(site):
+    run = site.run("--colour", "red")
+    assert run.code == 2
+    assert run.err.strip() == "make_pdfs.py: error: unrecognized arguments: --colour red (see --help)"
+
+
+def test_missing_content_folder_names_the_argument(site):
+    run = site.run("--content", "nowhere")
+    assert (run.code, run.err.strip()) == (2, "make_pdfs.py: error: argument --content: folder 'nowhere' not found")
+
+
+def test_help_explains_every_option(site, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        site.run("--help")
+    assert exit_info.value.code == 0
+    shown = capsys.readouterr().out
+    for option in ("--check", "--out", "--content", "--layouts", "ID"):
+        assert option in shown

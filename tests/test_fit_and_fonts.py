@@ -1,0 +1,67 @@
+"""The one-page promise, glyph checks, Unicode names and hostile text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pypdf
+
+from conftest import single_problem
+
+LONG = "Slow breathing helps the shoulders drop and the jaw unclench before any pressure is applied. "
+
+
+def body_size(run) -> float:
+    return float(re.search(r"body text ([\d.]+) pt", run.out).group(1))
+
+
+def test_long_content_shrinks_but_stays_on_one_page(site):
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 4)
+    run = site.run("why-backs-get-tense")
+    assert run.code == 0, run.err
+    assert 9 <= body_size(run) < 10
+    assert len(pypdf.PdfReader(site.pdf("why-backs-get-tense")).pages) == 1
+
+
+def test_too_long_content_fails_with_how_much(site):
+    paragraph = json.dumps((LONG * 12).strip())
+    site.write("handouts/topics/long.yaml", "title: Long\nbody:\n" + f"  - {paragraph}\n" * 6)
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "sections:\n", "sections:\n  - topics: [long]\n")
+    line = single_problem(site.run("why-backs-get-tense"))
+    assert re.fullmatch(r"handouts/sheets/why-backs-get-tense\.yaml: 'why-backs-get-tense' does not fit on one page: "
+                        r"even at the minimum body size \(9 pt\) it is [\d.]+ in \(\d+%\) too long; "
+                        r"shorten the text or remove a section", line), line
+    assert not site.pdf("why-backs-get-tense").exists()
+
+
+def test_minimum_body_size_is_configurable_per_layout(site):
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 8)
+    site.edit("layouts/classic/styles.yaml", "min_body_size: 9", "min_body_size: 9.9")
+    assert "minimum body size (9.9 pt)" in single_problem(site.run("why-backs-get-tense"))
+
+
+def test_unicode_names_print_correctly(site):
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: Zoë Łucja Nguyễn José says hello. ")
+    assert site.run("why-backs-get-tense").code == 0
+    text = pypdf.PdfReader(site.pdf("why-backs-get-tense")).pages[0].extract_text()
+    assert "Zoë Łucja Nguyễn José" in text
+
+
+def test_missing_glyph_names_the_character_and_where_it_is(site):
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: Relax 😀 ")
+    line = single_problem(site.run("why-backs-get-tense"))
+    assert line.startswith("handouts/sheets/why-backs-get-tense.yaml:")
+    assert "the character '😀' (U+1F600) is not in the font" in line
+    assert "remove it or choose a font that has it" in line
+
+
+def test_hostile_text_is_printed_literally(site):
+    hostile = "<font size=90>big</font> {{ 7*7 }} {% include 'x' %} &amp; </para> <b>"
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "title: ", f"title: {json.dumps(hostile)}\n# was: ")
+    run = site.run("why-backs-get-tense")
+    assert run.code == 0, run.err
+    reader = pypdf.PdfReader(site.pdf("why-backs-get-tense"))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert hostile in text
+    assert str(reader.metadata.title).startswith(hostile)
