@@ -105,3 +105,18 @@ def test_help_explains_every_option(site, capsys):
     shown = capsys.readouterr().out
     for option in ("--check", "--out", "--content", "--layouts", "ID"):
         assert option in shown
+
+
+@pytest.mark.parametrize("layout", ["classic", "calm"])
+@pytest.mark.parametrize("paper,size", [("letter", [612, 792]), ("a4", [595, 842])])
+def test_both_layouts_work_on_both_papers(site, layout, paper, size):
+    sheet = "handouts/sheets/stress-relief-points.yaml"
+    text = site.path(sheet).read_text(encoding="utf-8")
+    text = "\n".join(f"layout: {layout}" if line.startswith("layout:") else f"paper: {paper}" if line.startswith("paper:")
+                     else line for line in text.splitlines())
+    site.write(sheet, text + "\n")
+    run = site.run("stress-relief-points")
+    assert run.code == 0, run.err
+    reader = pypdf.PdfReader(site.pdf("stress-relief-points"))
+    assert len(reader.pages) == 1
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == size
