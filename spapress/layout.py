@@ -85,7 +85,8 @@ def render_page(project: Project, template_name: str, context: dict):
         where = project.show(Path(err.filename)) if err.filename else shown
         raise ContentError([Problem(where, err.lineno, f"template syntax error: {err.message}")]) from None
     except jinja2.TemplateNotFound as err:
-        raise ContentError([Problem(shown, _template_line(), f"template '{err.name}' not found in {project.show(project.layouts)}/")]) from None
+        file, line = _template_frame(project, shown)
+        raise ContentError([Problem(file, line, f"template '{err.name}' not found in {project.show(project.layouts)}/")]) from None
     except jinja2.UndefinedError as err:
         file, line = _template_frame(project, shown)
         raise ContentError([Problem(file, line, _explain_undefined(err.message or "undefined"))]) from None
@@ -126,16 +127,6 @@ def _template_frame(project: Project, fallback: str) -> tuple[str, int | None]:
             found = (project.show(Path(filename)), tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def _template_line() -> int | None:
-    tb = sys.exc_info()[2]
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
 
 
 def _guess_line(template_path: Path, needle: str, message: str = "") -> int | None:

@@ -90,7 +90,7 @@ def test_unknown_id_is_a_one_line_usage_error(site):
 def test_bad_option_is_a_one_line_usage_error(site):
     run = site.run("--colour", "red")
     assert run.code == 2
-    assert run.err.strip() == "make_pdfs.py: error: unrecognized arguments: --colour red (see --help)"
+    assert run.err.strip() == "make_pdfs.py: error: unrecognized arguments: --colour (see --help)"
 
 
 def test_missing_content_folder_names_the_argument(site):
