@@ -7,10 +7,11 @@ sheet is plain arithmetic and nothing can spill onto a second page.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable
 from svglib.svglib import svg2rlg
@@ -256,17 +257,24 @@ class BodyMap(VectorArt):
                        self.fill, self.text_color, self.font_name, ring=self.ring)
 
 
+@lru_cache(maxsize=32)
+def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark/light grid of a QR code for url (error correction M), encoded once per process."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+
+
 class QrCode(Flowable):
     """A QR code that is also a clickable link to the same address."""
 
+    QUIET = 2  # light modules around the code, which decoders need
+
     def __init__(self, url: str, size: float, color, align="left", space_before=0.0, space_after=0.0):
         super().__init__()
-        self.url, self.size, self.align = url, size, align
-        widget = QrCodeWidget(url, barLevel="M", barBorder=2)  # a quiet zone of two modules
-        widget.barFillColor = widget.barStrokeColor = color
-        x0, y0, x1, y1 = widget.getBounds()
-        self.drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        self.drawing.add(widget)
+        self.url, self.size, self.color, self.align = url, size, color, align
+        self.modules = qr_modules(url)
         self.spaceBefore, self.spaceAfter = space_before, space_after
 
     def wrap(self, avail_width, avail_height):
@@ -274,10 +282,22 @@ class QrCode(Flowable):
         return self.width, self.height
 
     def draw(self):
+        canvas = self.canv
         x = {"left": 0, "right": self.width - self.size}.get(self.align, (self.width - self.size) / 2)
-        self.canv.saveState()
-        self.canv.setFillColorRGB(1, 1, 1)
-        self.canv.rect(x, 0, self.size, self.size, stroke=0, fill=1)  # decoders need a light quiet zone
-        self.canv.restoreState()
-        render_drawing(self.canv, self.drawing, x, 0)
-        self.canv.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)
+        cell = self.size / (len(self.modules) + 2 * self.QUIET)
+        canvas.saveState()
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(x, 0, self.size, self.size, stroke=0, fill=1)
+        canvas.setFillColor(self.color)
+        path = canvas.beginPath()
+        for row_index, row in enumerate(self.modules):
+            top = self.size - (row_index + self.QUIET) * cell
+            column = 0
+            for dark, run in groupby(row):  # one rectangle per run of dark modules
+                length = len(list(run))
+                if dark:
+                    path.rect(x + (column + self.QUIET) * cell, top - cell, length * cell, cell)
+                column += length
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
+        canvas.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)
