@@ -18,7 +18,7 @@ from reportlab.platypus import Image, Paragraph
 from . import __version__
 from .elements import BrandHeader, Fit, Ink, Page, _text, build_blocks
 from .flowables import UNBOUNDED, Stack, draw_vector, vector_art
-from .styles import ParagraphStyle
+from reportlab.lib.styles import ParagraphStyle
 
 PAPER = {"letter": LETTER, "a4": A4}
 STEP = 0.1  # points of body size between fitting attempts
