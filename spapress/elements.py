@@ -147,6 +147,11 @@ def _text(text: str | None, font_name: str, upper: bool) -> str:
     return escape(text)
 
 
+def _style_or_fallback(ink: Ink, *names: str) -> str:
+    """The first of names the layout's style sheet defines, else 'body' (which it must)."""
+    return next((name for name in names if name in ink.styles.specs), "body")
+
+
 def _face(ink: Ink, style_name: str) -> str:
     spec = ink.spec(style_name)
     return ink.faces[spec.font].pick(spec.bold, spec.italic)
@@ -336,9 +341,7 @@ class PointCard(Element):
     @classmethod
     def build(cls, node, ink):
         v = cls.values(node)
-        title_style = v["title_style"] if v["title_style"] in ink.styles.specs else "h3"
-        if title_style not in ink.styles.specs:
-            title_style = "body"
+        title_style = _style_or_fallback(ink, v["title_style"], "h3")
         face = ink.faces["body"].bold
         check_glyphs(v["n"], face)
         title = Paragraph(_text(v["title"], _face(ink, title_style), ink.spec(title_style).upper),
@@ -427,7 +430,7 @@ class Disclaimer(Element):
     @classmethod
     def build(cls, node, ink):
         v = cls.values(node)
-        name = v["style"] if v["style"] in ink.styles.specs else "body"
+        name = _style_or_fallback(ink, v["style"])
         spec = ink.spec(name)
         paragraph = Paragraph(_text(ink.brand.disclaimer, _face(ink, name), spec.upper), ink.paragraph_style(name))
         return [Gap(ink.space(v["space_before"])), paragraph, Gap(ink.space(v["space_after"]))]

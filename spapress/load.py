@@ -5,6 +5,7 @@ All problems across all files are collected and raised together as one ContentEr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
@@ -108,7 +109,11 @@ def load_library(project: Project) -> Library:
 
     brand = _load_brand(project, problems)
     files_seen: dict[str, set[str]] = {}
-    collections = {kind: _load_folder(project, kind, problems, files_seen.setdefault(kind, set())) for kind in KINDS}
+    known = _Available(
+        views=tuple(sorted(p.stem.removeprefix("body-") for p in (project.layouts / "art").glob("body-*.svg"))),
+        layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2"))))
+    collections = {kind: _load_folder(project, kind, problems, files_seen.setdefault(kind, set()), known)
+                   for kind in KINDS}
     for sheet in collections["sheets"].values():
         _check_references(sheet, files_seen, project, problems)
     if problems or brand is None:
@@ -176,7 +181,15 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set[str]) -> dict:
+@dataclass(frozen=True)
+class _Available:
+    """What the layouts folder offers, looked up once per load: body views and layout names."""
+
+    views: tuple[str, ...]
+    layouts: tuple[str, ...]
+
+
+def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set[str], known: _Available) -> dict:
     """Load one kind's folder; `seen` collects every id that has a file, valid or not."""
     found: dict[str, object] = {}
     first_seen: dict[str, str] = {}
@@ -196,20 +209,20 @@ def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set
         if raw is INVALID:
             continue
         report = _reporter(problems, shown)
-        item = _BUILDERS[kind](item_id, raw, shown, report, project)
+        item = _BUILDERS[kind](item_id, raw, shown, report, known)
         if item is not None:
             found[item_id] = item
     return found
 
 
-def _point(item_id, raw, shown, report, project):
+def _point(item_id, raw, shown, report, known):
     data = POINT(raw, 1, report)
     if data is INVALID:
         return None
     position = None
     if data["map"]:
         view = data["map"]["view"]
-        views = sorted(p.stem.removeprefix("body-") for p in (project.layouts / "art").glob("body-*.svg"))
+        views = known.views
         if view not in views:
             report(raw["map"].key_lines["view"], f"unknown body view '{view}'{did_you_mean(view, views)}; views with art: {', '.join(views) or 'none'}")
             return None
@@ -219,17 +232,17 @@ def _point(item_id, raw, shown, report, project):
 
 
 def _simple(cls, schema):
-    def build(item_id, raw, shown, report, project):
+    def build(item_id, raw, shown, report, known):
         data = schema(raw, 1, report)
         return None if data is INVALID else cls(id=item_id, source=shown, **data)
     return build
 
 
-def _sheet(item_id, raw, shown, report, project):
+def _sheet(item_id, raw, shown, report, known):
     data = SHEET(raw, 1, report)
     if data is INVALID:
         return None
-    layouts = sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2"))
+    layouts = known.layouts
     if data["layout"] not in layouts:
         report(raw.key_lines["layout"], f"unknown layout '{data['layout']}'{did_you_mean(data['layout'], layouts)}; layouts: {', '.join(layouts) or 'none'}")
         return None
