@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
 
 from .build import build
+from .commands import COMMANDS
 from .elements import reference_markdown
 from .errors import ContentError, UsageError
 from .load import content_reference
@@ -16,7 +18,7 @@ from .model import Project
 EXIT_OK, EXIT_PROBLEM = 0, 2
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line instead of usage plus message."""
 
     def error(self, message):
@@ -24,12 +26,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    commands = "".join(f"  python make_pdfs.py {name:<21}{about}\n" for name, (_, about) in COMMANDS.items())
+    parser = Parser(
         prog="make_pdfs.py",
         description="Build the spa's PDF handouts from the content in handouts/ and the layouts in layouts/.",
         epilog="Examples:\n  python make_pdfs.py                      build every handout into build/\n"
                "  python make_pdfs.py stress-relief-points build one handout\n"
-               "  python make_pdfs.py --check              check all content and layouts, write nothing\n\n"
+               "  python make_pdfs.py --check              check all content and layouts, write nothing\n"
+               + (f"\nOther commands (each has its own --help):\n{commands}" if commands else "") + "\n"
                "Exit status: 0 when everything was built, 2 when something needs fixing (each problem is\n"
                "printed as file:line: message, and no PDF is written or changed).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -49,12 +53,15 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
     """Run the command line; returns the exit status instead of exiting, so tests can call it."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     root = (project or Path.cwd()).resolve()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] in COMMANDS:
+            return _run_command(argv[0], argv[1:], root, stdout, stderr)
         args = _parser().parse_args(argv)
         if args.elements or args.content_format:
             print(reference_markdown() if args.elements else content_reference(), file=stdout)
             return EXIT_OK
-        paths = _project(root, args)
+        paths = project_paths(root, args)
         started = time.perf_counter()
         built = build(paths, args.ids, write=not args.check)
     except UsageError as err:
@@ -76,7 +83,15 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
     return EXIT_OK
 
 
-def _project(root: Path, args) -> Project:
+def _run_command(name: str, argv: list[str], root: Path, stdout, stderr) -> int:
+    """Hand over to a sub-command; its UsageError and ContentError are reported by main()."""
+    module, function = COMMANDS[name][0].split(":")
+    run = getattr(importlib.import_module(module, __package__), function)
+    return run(argv, root=root, stdout=stdout, stderr=stderr)
+
+
+def project_paths(root: Path, args) -> Project:
+    """The project's folders from --content/--layouts/--out (or their defaults), checked."""
     def folder(value: Path | None, default: str, name: str, must_exist: bool) -> Path:
         path = (value if value is not None else root / default)
         path = path if path.is_absolute() else Path.cwd() / path

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import ContentError, Problem
 from .model import (BodyPosition, Brand, FontFamily, Library, Point, Project, Section, Sheet,
                     Spot, Technique, Tool, Topic)
+from .commands import COMMANDS
 from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, Choice, Field, ListOf, Mapping,
                      Number, RelativeFile, Text, did_you_mean)
 from .yamlsrc import YamlSyntaxError, read_yaml
@@ -98,6 +99,7 @@ SHEET = Mapping({
 
 # Folder name -> (schema, builder), in the order they are read.
 KINDS = ("points", "techniques", "tools", "topics", "sheets")
+BUILDABLE = ("sheets",)  # kinds whose ids name output files and may be given on the command line
 
 
 def load_library(project: Project) -> Library:
@@ -199,6 +201,9 @@ def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set
         if not ID_PATTERN.match(item_id):
             suggestion = "-".join(filter(None, "".join(c if c.isalnum() else "-" for c in item_id.lower()).split("-")))
             problems.append(Problem(shown, 1, f"'{path.name}' is not a valid id: use lower-case letters, digits and hyphens, e.g. '{suggestion or 'my-item'}{path.suffix}'"))
+            continue
+        if kind in BUILDABLE and item_id in COMMANDS:
+            problems.append(Problem(shown, 1, f"'{item_id}' is the name of a make_pdfs.py command; rename the file"))
             continue
         if item_id in first_seen:
             problems.append(Problem(shown, 1, f"duplicate id '{item_id}': {first_seen[item_id]} has the same name; rename one"))
