@@ -1,8 +1,10 @@
-"""Stage 3: lay a checked page tree out on one PDF page with ReportLab and return the bytes.
+"""Stage 3: lay checked page trees out as PDF pages with ReportLab and return the bytes.
 
-The page is header band, then the <fit> region, then the footer pinned to the bottom.  The
-fit region's text is shrunk in small steps until it fits, never below the minimum body size;
-past that the sheet fails with how much too long it is.
+A handout page is header band, then the <fit> region, then the footer pinned to the bottom.
+The fit region's text is shrunk in small steps until it fits, never below the minimum body
+size; past that the sheet fails with how much too long it is.  Booklet sections instead flow
+at their design size over as many pages as they need.  Pages are planned (measured and
+placed) first and drawn afterwards, so a booklet knows every page number before drawing.
 """
 
 from __future__ import annotations
@@ -10,18 +12,20 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, Paragraph
 
 from . import __version__
-from .elements import BrandHeader, Fit, Ink, Page, _text, build_blocks
-from .flowables import UNBOUNDED, Stack, draw_vector, vector_art
 from reportlab.lib.styles import ParagraphStyle
 
-PAPER = {"letter": LETTER, "a4": A4}
+from .elements import BrandHeader, Fit, Ink, Page, _text, build_blocks
+from .flowables import UNBOUNDED, Stack, draw_vector, vector_art
+
+PAPER = {"letter": LETTER, "a4": A4, "half-letter": (5.5 * inch, 8.5 * inch), "a5": A5}
 STEP = 0.1  # points of body size between fitting attempts
+KEEP_WITH_NEXT_ROOM = 40.0  # points of what follows a heading that must share its page
 
 
 class Overflow(Exception):
@@ -44,45 +48,169 @@ class ComposedPdf:
     body_size: float
 
 
+@dataclass(frozen=True)
+class Bleed:
+    """Print-shop trim: backgrounds run `bleed` past the trim edge; `slug` more paper holds crop marks."""
+
+    bleed: float
+    slug: float
+
+    @property
+    def offset(self) -> float:
+        return self.bleed + self.slug
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One page measured and placed, ready to draw: its blocks are (flowable, top y) pairs."""
+
+    width: float
+    height: float
+    margin: float
+    ink: Ink
+    blocks: tuple
+    background: str | None = None
+    header: object = None            # the <brand-header> node, drawn as the band at the top
+    footer: Stack | None = None      # drawn at the bottom margin, raised by footer_lift
+    footer_lift: float = 0.0
+    body_size: float = 0.0
+
+
 def compose_page(root, ink: Ink, meta: Metadata) -> ComposedPdf:
+    """A one-page handout: the <fit> region shrunk until it fits."""
+    page = plan_fitted_page(root, ink)
+    return ComposedPdf(render_pages([page], meta), 1, page.body_size)
+
+
+def _frame(root, ink: Ink, reserve_bottom: float, keep_footer: bool):
+    """Page size, margin and the room between the header band and the footer (or reserve)."""
     page = Page.values(root)
     width, height = PAPER[page["size"]]
     if page["orientation"] == "landscape":
         width, height = landscape((width, height))
     margin = page["margin"]
-    content_width = width - 2 * margin
-
     nodes = {child.tag: child for child in root if isinstance(child.tag, str)}
-    header_height = BrandHeader.values(nodes["brand-header"])["height"] if "brand-header" in nodes else 0.0
+    header = nodes.get("brand-header")
+    header_height = BrandHeader.values(header)["height"] if header is not None else 0.0
     top = height - (header_height + margin * 0.55 if header_height else margin)
-
-    footer = None
-    bottom = margin
-    if "footer" in nodes:
+    footer, bottom = None, margin + reserve_bottom
+    if keep_footer and "footer" in nodes:
         footer = Stack(build_blocks(nodes["footer"], ink))
-        footer.wrap(content_width, UNBOUNDED)
-        bottom = margin + footer.height + margin * 0.4
+        footer.wrap(width - 2 * margin, UNBOUNDED)
+        bottom += footer.height + margin * 0.4
+    body = nodes.get("fit") if "fit" in nodes else nodes.get("flow")
+    return page, width, height, margin, header, top, footer, bottom, body
 
-    fit_node = nodes["fit"]
-    minimum = Fit.values(fit_node)["min_body_size"] or ink.styles.min_body_size
-    body, scale_ink = _fit(fit_node, ink, content_width, top - bottom, minimum)
 
+def plan_fitted_page(root, ink: Ink, *, reserve_bottom: float = 0.0, keep_footer: bool = True) -> PlannedPage:
+    page, width, height, margin, header, top, footer, bottom, body = _frame(root, ink, reserve_bottom, keep_footer)
+    minimum = Fit.values(body)["min_body_size"] or ink.styles.min_body_size
+    stack, scaled = _fit(body, ink, width - 2 * margin, top - bottom, minimum)
+    return PlannedPage(width, height, margin, ink, ((stack, top),), page["background"], header, footer,
+                       reserve_bottom, round(ink.styles.body_size * scaled.scale, 2))
+
+
+def plan_flowing_pages(root, ink: Ink, *, reserve_bottom: float = 0.0) -> list[PlannedPage]:
+    """The body at its design size over as many pages as it needs; the band only on the first.
+
+    Used for booklet sections, where a page number replaces the layout's own footer.
+    """
+    page, width, height, margin, header, first_top, _, bottom, body = _frame(root, ink, reserve_bottom, False)
+    content_width = width - 2 * margin
+    pending = build_blocks(body, ink)
+    pages: list[list] = [[]]
+    top = first_top
+    cursor = top
+
+    def new_page():
+        nonlocal top, cursor
+        pages.append([])
+        top = cursor = height - margin
+
+    while pending:
+        block = pending.pop(0)
+        space = block.getSpaceBefore() if pages[-1] else 0.0
+        _, needed = block.wrap(content_width, UNBOUNDED)
+        room = cursor - bottom - space
+        if getattr(block, "keepWithNext", False) and pending and pages[-1]:
+            _, following = pending[0].wrap(content_width, UNBOUNDED)
+            if needed + pending[0].getSpaceBefore() + min(following, KEEP_WITH_NEXT_ROOM) > room:
+                new_page()
+                pending.insert(0, block)
+                continue
+        if needed <= room:
+            pages[-1].append((block, cursor - space))
+            cursor -= space + needed + block.getSpaceAfter()
+            continue
+        parts = block.split(content_width, room)
+        if len(parts) > 1:
+            parts[0].wrap(content_width, UNBOUNDED)
+            pages[-1].append((parts[0], cursor - space))
+            pending[:0] = parts[1:]
+            new_page()
+            continue
+        if not pages[-1]:
+            over = needed - room
+            raise Overflow(f"has a block {over / inch:.1f} in taller than a whole page that cannot be split; "
+                           f"shorten it or split it into smaller pieces")
+        new_page()
+        pending.insert(0, block)
+    if not pages[-1] and len(pages) > 1:
+        pages.pop()
+    return [PlannedPage(width, height, margin, ink, tuple(blocks), page["background"] if i == 0 else None,
+                        header if i == 0 else None, None, reserve_bottom, ink.styles.body_size)
+            for i, blocks in enumerate(pages)]
+
+
+def render_pages(pages: list[PlannedPage], meta: Metadata, *, bleed: Bleed | None = None, decorate=None) -> bytes:
+    """Draw planned pages into one PDF. decorate(canvas, index, page) adds page numbers, bookmarks, links."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1,
-                    initialFontName=ink.faces["body"].regular, lang=meta.language)
+    first = pages[0]
+    canvas = Canvas(buffer, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
+                    initialFontName=first.ink.faces["body"].regular, lang=meta.language)
     canvas.setTitle(meta.title)
     canvas.setAuthor(meta.author)
     canvas.setSubject(meta.subject)
     canvas.setKeywords(", ".join(meta.keywords))
     canvas.setCreator(f"spapress {__version__}")
-    if header_height:
-        _draw_header(canvas, nodes["brand-header"], ink, width, height, margin)
-    body.drawOn(canvas, margin, top - body.height)
-    if footer is not None:
-        footer.drawOn(canvas, margin, margin)
-    canvas.showPage()
+    for index, page in enumerate(pages):
+        offset = bleed.offset if bleed else 0.0
+        canvas.setPageSize((page.width + 2 * offset, page.height + 2 * offset))
+        canvas.saveState()
+        canvas.translate(offset, offset)
+        reach = bleed.bleed if bleed else 0.0
+        if page.background:
+            canvas.setFillColor(page.ink.color(page.background))
+            canvas.rect(-reach, -reach, page.width + 2 * reach, page.height + 2 * reach, stroke=0, fill=1)
+        if page.header is not None:
+            _draw_header(canvas, page.header, page.ink, page.width, page.height, page.margin, reach)
+        for block, top in page.blocks:
+            block.drawOn(canvas, page.margin, top - block.height)
+        if page.footer is not None:
+            page.footer.drawOn(canvas, page.margin, page.margin + page.footer_lift)
+        if decorate is not None:
+            decorate(canvas, index, page)
+        canvas.restoreState()
+        if bleed:
+            _crop_marks(canvas, page.width, page.height, bleed)
+        canvas.showPage()
     canvas.save()
-    return ComposedPdf(buffer.getvalue(), 1, round(ink.styles.body_size * scale_ink.scale, 2))
+    return buffer.getvalue()
+
+
+def _crop_marks(canvas, width: float, height: float, bleed: Bleed) -> None:
+    """Thin marks in the slug at each corner, on the trim lines, stopping short of the bleed."""
+    off, start = bleed.offset, bleed.bleed + 2.0
+    canvas.saveState()
+    canvas.setLineWidth(0.25)
+    canvas.setStrokeColorCMYK(1, 1, 1, 1)  # registration: shows on every separation
+    for x in (off, off + width):
+        for y, direction in ((off, -1), (off + height, 1)):
+            canvas.line(x, y + direction * start, x, y + direction * off)
+    for y in (off, off + height):
+        for x, direction in ((off, -1), (off + width, 1)):
+            canvas.line(x + direction * start, y, x + direction * off, y)
+    canvas.restoreState()
 
 
 def _fit(node, ink: Ink, width: float, available: float, minimum: float):
@@ -116,14 +244,16 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
     return best
 
 
-def _draw_header(canvas, node, ink: Ink, width: float, height: float, margin: float) -> None:
-    """The brand band: logo, spa name and tagline at the left, phone at the right."""
+def _draw_header(canvas, node, ink: Ink, width: float, height: float, margin: float, reach: float = 0.0) -> None:
+    """The brand band: logo, spa name and tagline at the left, phone at the right.
+
+    reach: how far the band runs past the page edges (the print-shop bleed)."""
     v = BrandHeader.values(node)
     band = v["height"]
     brand = ink.brand
     canvas.saveState()
     canvas.setFillColor(ink.color(v["background"]))
-    canvas.rect(0, height - band, width, band, stroke=0, fill=1)
+    canvas.rect(-reach, height - band, width + 2 * reach, band + reach, stroke=0, fill=1)
     x = margin
     if brand.logo is not None:
         size = band * 0.62

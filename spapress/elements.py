@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import toLength
 from reportlab.platypus import Image, Paragraph
 
-from .flowables import Badge, Beside, BodyMap, Box, Columns, Gap, QrCode, Rule, Stack, VectorArt, vector_art
+from .flowables import Badge, Beside, BodyMap, Box, Columns, Gap, QrCode, Rule, Stack, TocLine, VectorArt, vector_art
 from .fonts import Faces, check_glyphs
 from .model import Brand, Project
 from .schema import did_you_mean
@@ -71,6 +71,10 @@ class Attr:
         if self.kind == "color":
             if not re.match(r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|primary|accent|ink|muted|light|paper)$", raw):
                 raise AttrError(f"'{raw}' is not a brand colour name (primary, accent, ink, muted, light, paper) or #RRGGBB")
+            return raw
+        if self.kind == "name":
+            if not re.match(r"^[A-Za-z0-9_-]+$", raw):
+                raise AttrError(f"'{raw}' is not a name; use letters, digits, '-' and '_'")
             return raw
         if self.kind == "file":
             if raw.startswith(("/", "\\")) or ".." in raw.replace("\\", "/").split("/"):
@@ -215,10 +219,14 @@ class TextBlock(Element):
             raise AttrError(f"style '{name}' is not in {ink.styles.source}{did_you_mean(name, ink.styles.specs)}")
         return name
 
+    keep_with_next: ClassVar[bool] = False  # headings stay on the same page as what follows
+
     @classmethod
     def build(cls, node, ink):
         name = cls.style_name(node, ink)
-        return [Paragraph(inline_markup(node, ink, name), ink.paragraph_style(name))]
+        paragraph = Paragraph(inline_markup(node, ink, name), ink.paragraph_style(name))
+        paragraph.keepWithNext = cls.keep_with_next
+        return [paragraph]
 
 
 class P(TextBlock):
@@ -226,14 +234,17 @@ class P(TextBlock):
 
 
 class H1(TextBlock):
+    keep_with_next = True
     tag, doc, default_style = "h1", "The main title (style h1).", "h1"
 
 
 class H2(TextBlock):
+    keep_with_next = True
     tag, doc, default_style = "h2", "A section heading (style h2).", "h2"
 
 
 class H3(TextBlock):
+    keep_with_next = True
     tag, doc, default_style = "h3", "A small heading (style h3).", "h3"
 
 
@@ -450,36 +461,61 @@ class Fit(Element):
     attrs = (Attr("min-body-size", "number", "smallest body size in points; overrides the style sheet"),)
 
 
+class Flow(Element):
+    tag, place = "flow", "page"
+    doc = ("The body of a booklet section, instead of <fit>: it keeps its design size and runs over "
+           "as many pages as it needs; headings stay with what follows them.")
+
+
+class TocEntry(Element):
+    tag, doc, content = "toc-entry", "A line of the table of contents: its text, dot leaders and page number, linked to the page.", "inline"
+    attrs = (Attr("page", "text", "the page number to show", required=True),
+             Attr("target", "name", "the bookmark the line links to", required=True),
+             Attr("style", "style", "style of the line", default="toc")) + SPACE_ATTRS
+
+    @classmethod
+    def build(cls, node, ink):
+        v = cls.values(node)
+        name = _style_or_fallback(ink, v["style"])
+        style = ink.paragraph_style(name)
+        check_glyphs(v["page"], style.fontName)
+        title = Paragraph(inline_markup(node, ink, name), style)
+        return [TocLine(title, v["page"], v["target"], style, **_spacing(v, ink))]
+
+
 class Footer(Element):
     tag, doc, place = "footer", "Blocks pinned to the bottom of the page (contact, disclaimer); not scaled.", "page"
 
 
 class Page(Element):
-    tag, doc, place = "page", "The root: one page. Holds <brand-header>, one <fit>, then <footer>.", "root"
-    content = ("brand-header", "fit", "footer")
-    attrs = (Attr("size", "choice", "paper size", default="letter", choices=("letter", "a4")),
+    tag, doc, place = "page", "The root: one page. Holds <brand-header>, one <fit> (or, in a booklet section, one <flow>), then <footer>.", "root"
+    content = ("brand-header", "fit", "flow", "footer")
+    attrs = (Attr("size", "choice", "paper size", default="letter", choices=("letter", "a4", "half-letter", "a5")),
+             Attr("background", "color", "colour of the whole page; runs into the bleed in print-shop copies"),
              Attr("orientation", "choice", "page orientation", default="portrait", choices=("portrait", "landscape")),
              Attr("margin", "length", "margin around the content", default="0.6in"))
 
 
 ELEMENTS: dict[str, type[Element]] = {cls.tag: cls for cls in (
     Page, BrandHeader, Fit, Footer, H1, H2, H3, P, Ul, Li, B, I, A, Br, Spacer, RuleElement, BoxElement,
-    ColumnsElement, Column, PointCard, BodyMapElement, Marker, Img, Qr, Disclaimer)}
+    ColumnsElement, Column, PointCard, BodyMapElement, Marker, Img, Qr, Disclaimer, Flow, TocEntry)}
 
 
 # --- checking -------------------------------------------------------------------------------
 
-def check_tree(root) -> list[tuple[int, str, str]]:
+def check_tree(root, *, needs_disclaimer: bool = True, may_flow: bool = False) -> list[tuple[int, str, str]]:
     """Every problem in a rendered layout tree, as (line, tag, message)."""
     problems: list[tuple[int, str, str]] = []
     if root.tag != "page":
         problems.append((root.sourceline, root.tag, f"the layout must start with <page>, not <{root.tag}>"))
         return problems
     _check(root, None, problems)
-    fits = [c for c in root if c.tag == "fit"]
-    if len(fits) != 1:
-        problems.append((root.sourceline, "page", f"<page> needs exactly one <fit>, found {len(fits)}"))
-    if not any(True for _ in root.iter("disclaimer")):
+    for flow in (c for c in root if c.tag == "flow" and not may_flow):
+        problems.append((flow.sourceline, "flow", "<flow> is only for booklet sections; a one-page handout uses <fit>"))
+    bodies = [c for c in root if c.tag in ("fit", "flow")]
+    if len(bodies) != 1:
+        problems.append((root.sourceline, "page", f"<page> needs exactly one <fit> or <flow>, found {len(bodies)}"))
+    if needs_disclaimer and not any(True for _ in root.iter("disclaimer")):
         problems.append((root.sourceline, "page", "the page has no <disclaimer/>; every handout must carry the disclaimer"))
     return problems
 

@@ -44,6 +44,20 @@ class Stack(Flowable):
         for child, bottom_from_top, _ in self._placed:
             child.drawOn(self.canv, 0, self.height - bottom_from_top)
 
+    def split(self, avail_width, avail_height):
+        """For pages that flow: what fits in avail_height, then the rest ([] if nothing fits)."""
+        self.wrap(avail_width, avail_height)
+        for index, (child, bottom, _) in enumerate(self._placed):
+            if bottom <= avail_height:
+                continue
+            parts = child.split(avail_width, avail_height - (bottom - child.height))
+            if len(parts) > 1:
+                return [Stack(self.children[:index] + [parts[0]]), Stack(list(parts[1:]) + self.children[index + 1:])]
+            if index == 0:
+                return []
+            return [Stack(self.children[:index]), Stack(self.children[index:])]
+        return [self]
+
 
 class Box(Flowable):
     """A stack inside padding, with an optional background, border and rounded corners."""
@@ -301,3 +315,43 @@ class QrCode(Flowable):
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
         canvas.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)
+
+
+class TocLine(Flowable):
+    """A contents line: the entry's text, dot leaders, the page number at the right, all one link."""
+
+    def __init__(self, title, number: str, target: str, style, space_before=0.0, space_after=0.0):
+        super().__init__()
+        self.title, self.number, self.target, self.style = title, number, target, style
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, avail_width, avail_height):
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        self._number_width = stringWidth(self.number, self.style.fontName, self.style.fontSize)
+        self._title_room = avail_width - self._number_width - 3 * self.style.fontSize
+        _, height = self.title.wrap(self._title_room, UNBOUNDED)
+        self.width, self.height = avail_width, height
+        return self.width, self.height
+
+    def draw(self):
+        canvas, style = self.canv, self.style
+        self.title.drawOn(canvas, 0, 0)
+        lines = self.title.blPara.lines or [(self._title_room, [])]
+        last = lines[-1]
+        spare = last[0] if isinstance(last, tuple) else last.extraSpace  # room left on the last line
+        baseline = self.height - getattr(self.title.blPara, "ascent", style.fontSize) - (len(lines) - 1) * style.leading
+        text_end = self._title_room - spare
+        canvas.saveState()
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawRightString(self.width, baseline, self.number)
+        canvas.setStrokeColor(style.textColor)
+        canvas.setLineWidth(style.fontSize * 0.09)
+        canvas.setDash(0.1, style.fontSize * 0.4)
+        canvas.setLineCap(1)
+        start, end = text_end + style.fontSize * 0.6, self.width - self._number_width - style.fontSize * 0.6
+        if end > start:
+            canvas.line(start, baseline + style.fontSize * 0.05, end, baseline + style.fontSize * 0.05)
+        canvas.restoreState()
+        canvas.linkRect("", self.target, (0, 0, self.width, self.height), relative=1, thickness=0)
