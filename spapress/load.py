@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .model import (BodyPosition, Brand, FontFamily, Library, Point, Project, Section, Sheet,
-                    Spot, Technique, Tool, Topic)
 from .commands import COMMANDS
-from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, Choice, Field, ListOf, Mapping,
+from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Section,
+                    Sheet, Spot, Technique, Tool, Topic)
+from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, Choice, Field, Flag, ListOf, Mapping,
                      Number, RelativeFile, Text, did_you_mean)
 from .yamlsrc import YamlSyntaxError, read_yaml
 
 PAPER_SIZES = ("letter", "a4")
+BOOKLET_PAPER_SIZES = ("half-letter", "a5", "letter", "a4")
+BOOKLET_TEMPLATES = ("cover.xml.j2", "welcome.xml.j2", "contents.xml.j2", "section.xml.j2", "back.xml.j2")
 COLOR_NAMES = ("primary", "accent", "ink", "muted", "light", "paper")
 SECTION_KINDS = ("points", "techniques", "tools", "topics")
 FONT_FILE = RelativeFile("layouts/fonts", (".ttf",))
@@ -97,9 +99,35 @@ SHEET = Mapping({
     "closing": Field(Text(400), required=False, doc="a last line, such as a call to book"),
 })
 
+_BOOKLET_SECTION = Mapping({
+    "sheet": Field(ID, required=False, doc="id of a handout in sheets/ to include whole, in its own layout"),
+    "title": Field(Text(120), required=False, doc="title of a section composed here (instead of sheet)"),
+    "intro": Field(Text(1200), required=False, doc="opening paragraph of a composed section"),
+    "sections": Field(ListOf(_SECTION, 1), required=False, doc="what a composed section shows, like a sheet's sections"),
+}, exactly_one_of=("sheet", "title"))
+
+BOOKLET = Mapping({
+    "title": Field(Text(120), doc="the booklet's title, on the cover and at the foot of every page"),
+    "subtitle": Field(Text(200), required=False, doc="a line under the title on the cover"),
+    "layout": Field(Text(60), required=False, default="booklet", doc="a folder in layouts/ with the booklet templates"),
+    "paper": Field(Choice(BOOKLET_PAPER_SIZES), required=False, default="half-letter",
+                   doc="page size: half-letter or a5 (folded from Letter or A4 sheets), letter or a4"),
+    "cover_art": Field(RelativeFile("handouts", (".svg", ".png", ".jpg", ".jpeg")), required=False,
+                       doc="picture for the cover, a file inside handouts/"),
+    "welcome": Field(ListOf(Text(1200), 1), required=False, default=(), doc="paragraphs for a welcome page"),
+    "contents": Field(Flag(), required=False, default=True, doc="include a table of contents"),
+    "sections": Field(ListOf(_BOOKLET_SECTION, 1), doc="the booklet's sections, in order"),
+    "closing": Field(Text(400), required=False, doc="a line on the back cover, such as a call to book"),
+    "impose": Field(Flag(), required=False, default=False,
+                    doc="also write ID-imposed.pdf: two pages per sheet side, to print double-sided, fold and staple"),
+    "print_shop": Field(Flag(), required=False, default=False,
+                        doc="also write ID-print-shop.pdf with bleed and crop marks"),
+    "bleed": Field(Number(0, 0.5), required=False, default=0.125, doc="bleed for the print-shop copy, in inches"),
+})
+
 # Folder name -> (schema, builder), in the order they are read.
-KINDS = ("points", "techniques", "tools", "topics", "sheets")
-BUILDABLE = ("sheets",)  # kinds whose ids name output files and may be given on the command line
+KINDS = ("points", "techniques", "tools", "topics", "sheets", "booklets")
+BUILDABLE = ("sheets", "booklets")  # kinds whose ids name output files and may be given on the command line
 
 
 def load_library(project: Project) -> Library:
@@ -113,11 +141,18 @@ def load_library(project: Project) -> Library:
     files_seen: dict[str, set[str]] = {}
     known = _Available(
         views=tuple(sorted(p.stem.removeprefix("body-") for p in (project.layouts / "art").glob("body-*.svg"))),
-        layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2"))))
+        layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2"))),
+        booklet_layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/section.xml.j2"))),
+        project=project)
     collections = {kind: _load_folder(project, kind, problems, files_seen.setdefault(kind, set()), known)
                    for kind in KINDS}
     for sheet in collections["sheets"].values():
         _check_references(sheet, files_seen, project, problems)
+    for booklet in collections["booklets"].values():
+        _check_booklet_references(booklet, files_seen, project, problems)
+    for shared in sorted(files_seen["sheets"] & files_seen["booklets"]):
+        problems.append(Problem(project.show(project.content / "booklets" / f"{shared}.yaml"), 1,
+                                f"a handout and a booklet are both called '{shared}'; rename one"))
     if problems or brand is None:
         raise ContentError(problems)
     return Library(brand=brand, **collections)
@@ -189,6 +224,8 @@ class _Available:
 
     views: tuple[str, ...]
     layouts: tuple[str, ...]
+    booklet_layouts: tuple[str, ...]
+    project: Project
 
 
 def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set[str], known: _Available) -> dict:
@@ -260,12 +297,68 @@ def _sheet(item_id, raw, shown, report, known):
     return Sheet(id=item_id, source=shown, **data)
 
 
+def _booklet(item_id, raw, shown, report, known):
+    data = BOOKLET(raw, 1, report)
+    if data is INVALID:
+        return None
+    ok = True
+    if data["layout"] not in known.booklet_layouts:
+        layouts = known.booklet_layouts
+        report(raw.key_lines.get("layout", 1), f"unknown booklet layout '{data['layout']}'{did_you_mean(data['layout'], layouts)}; "
+               f"a booklet layout is a folder in layouts/ with {', '.join(BOOKLET_TEMPLATES)}; found: {', '.join(layouts) or 'none'}")
+        ok = False
+    else:
+        folder = known.project.layouts / data["layout"]
+        for name in BOOKLET_TEMPLATES:
+            if not (folder / name).is_file():
+                report(raw.key_lines.get("layout", 1), f"booklet layout '{data['layout']}' has no {name}; add it to {known.project.show(folder)}/")
+                ok = False
+    cover_art = None
+    if data["cover_art"]:
+        cover_art = known.project.content / data["cover_art"]
+        if not cover_art.is_file():
+            report(raw.key_lines["cover_art"], f"cover art '{data['cover_art']}' not found in {known.project.show(known.project.content)}/")
+            ok = False
+    sections = []
+    for index, (spec, line) in enumerate(zip(data["sections"], raw["sections"].item_lines)):
+        if spec["sheet"]:
+            extra = [k for k in ("intro", "sections") if spec[k]]
+            if extra:
+                report(line, f"a section that includes the handout '{spec['sheet']}' cannot also have '{extra[0]}'; "
+                       f"edit the handout, or compose the section here with title and sections")
+                ok = False
+            sections.append(BookletSection(line=line, sheet_id=spec["sheet"]))
+            continue
+        if not spec["sections"]:
+            report(line, f"the section '{spec['title']}' has nothing in it; add 'sections:' listing points, "
+                   f"techniques, tools or topics, or use 'sheet: ID' to include a handout")
+            ok = False
+            continue
+        parts = []
+        raw_parts = raw["sections"][index]["sections"]
+        for part, part_line, raw_part in zip(spec["sections"], raw_parts.item_lines, raw_parts):
+            kind = next(k for k in SECTION_KINDS if part[k])
+            parts.append(Section(kind=kind, ids=part[kind], heading=part["heading"], line=part_line,
+                                 id_lines=tuple(raw_part[kind].item_lines)))
+        composed = Sheet(id=f"{item_id}-section-{index + 1}", title=spec["title"], subtitle=None, intro=spec["intro"],
+                         layout=data["layout"], paper=data["paper"], sections=tuple(parts), closing=None, source=shown)
+        sections.append(BookletSection(line=line, composed=composed))
+    if not ok:
+        return None
+    return Booklet(id=item_id, title=data["title"], subtitle=data["subtitle"], layout=data["layout"],
+                   paper=data["paper"], cover_art=cover_art, welcome=tuple(data["welcome"]),
+                   contents=data["contents"], sections=tuple(sections), closing=data["closing"],
+                   impose=data["impose"], print_shop=data["print_shop"], bleed=data["bleed"], source=shown,
+                   paper_line=raw.key_lines.get("paper", 1))
+
+
 _BUILDERS = {
     "points": _point,
     "techniques": _simple(Technique, TECHNIQUE),
     "tools": _simple(Tool, TOOL),
     "topics": _simple(Topic, TOPIC),
     "sheets": _sheet,
+    "booklets": _booklet,
 }
 
 
@@ -280,6 +373,20 @@ def _check_references(sheet: Sheet, files_seen: dict[str, set[str]], project: Pr
                                         f"unknown {singular} '{ref}'{did_you_mean(ref, known)}; ids are file names in {where}/"))
 
 
+def _check_booklet_references(booklet: Booklet, files_seen: dict[str, set[str]], project: Project,
+                               problems: list[Problem]) -> None:
+    for section in booklet.sections:
+        if section.composed is not None:
+            _check_references(section.composed, files_seen, project, problems)
+            continue
+        known = files_seen["sheets"]
+        if section.sheet_id not in known:
+            where = project.show(project.content / "sheets")
+            problems.append(Problem(booklet.source, section.line,
+                                    f"unknown handout '{section.sheet_id}'{did_you_mean(section.sheet_id, known)}; "
+                                    f"ids are file names in {where}/"))
+
+
 def content_reference() -> str:
     """The content format for staff, generated from the schemas above."""
     from .schema import describe
@@ -290,7 +397,10 @@ def content_reference() -> str:
     for title, where, schema in (("Brand", "handouts/brand.yaml", BRAND), ("Points", "handouts/points/ID.yaml", POINT),
                                  ("Techniques", "handouts/techniques/ID.yaml", TECHNIQUE),
                                  ("Tools", "handouts/tools/ID.yaml", TOOL), ("Topics", "handouts/topics/ID.yaml", TOPIC),
-                                 ("Sheets (one-page handouts)", "handouts/sheets/ID.yaml", SHEET)):
+                                 ("Sheets (one-page handouts)", "handouts/sheets/ID.yaml", SHEET),
+                                 ("Booklets", "handouts/booklets/ID.yaml", BOOKLET)):
         out += [f"## {title}: `{where}`", "", *describe(schema), ""]
-    out += ["Each item of a sheet's `sections` has exactly one of `points`, `techniques`, `tools` or `topics`.", ""]
+    out += ["Each item of a sheet's `sections` has exactly one of `points`, `techniques`, `tools` or `topics`.",
+            "Each item of a booklet's `sections` has either `sheet` (a handout included whole) or `title` "
+            "and `sections` (a section composed in the booklet's layout).", ""]
     return "\n".join(out)

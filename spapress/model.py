@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -122,6 +122,37 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class BookletSection:
+    """One section of a booklet: an existing handout reused whole, or one composed here.
+
+    A composed section is held as a Sheet (its title, intro and sections) drawn with the
+    booklet's own layout; a reused one names the handout by id."""
+
+    line: int
+    sheet_id: str | None = None
+    composed: Sheet | None = None
+
+
+@dataclass(frozen=True)
+class Booklet:
+    id: str
+    title: str
+    subtitle: str | None
+    layout: str
+    paper: str
+    cover_art: Path | None
+    welcome: tuple[str, ...]         # paragraphs; empty when there is no welcome page
+    contents: bool                   # whether there is a table of contents
+    sections: tuple[BookletSection, ...]
+    closing: str | None              # a line on the back cover
+    impose: bool                     # also write the two-up copy for an office printer
+    print_shop: bool                 # also write the copy with bleed and crop marks
+    bleed: float                     # inches
+    source: str
+    paper_line: int
+
+
+@dataclass(frozen=True)
 class Library:
     brand: Brand
     points: Mapping[str, Point]
@@ -129,6 +160,7 @@ class Library:
     tools: Mapping[str, Tool]
     topics: Mapping[str, Topic]
     sheets: Mapping[str, Sheet]
+    booklets: Mapping[str, Booklet] = field(default_factory=dict)
 
     def items(self, kind: str) -> Mapping:
         """The collection a section kind refers to."""

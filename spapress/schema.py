@@ -104,6 +104,17 @@ class Choice(Check):
 
 
 @dataclass(frozen=True)
+class Flag(Check):
+    label: str = "yes | no"
+
+    def __call__(self, value, line, report):
+        if not isinstance(value, bool):
+            report(line, f"'{value}' is not yes or no; write yes or no")
+            return INVALID
+        return value
+
+
+@dataclass(frozen=True)
 class Number(Check):
     low: float = 0.0
     high: float = 1.0
