@@ -1,4 +1,4 @@
-"""The whole story of a build: load content, render each sheet's layout, compose, then write.
+"""The whole story of a build: load content, render each sheet's and booklet's layouts, compose, then write.
 
 Nothing is written until every requested handout has been made, so a build with any
 problem leaves earlier PDFs exactly as they were.
@@ -13,9 +13,10 @@ from .compose import ComposedPdf, Metadata, Overflow, compose_page
 from .elements import AttrError, Ink
 from .errors import ContentError, Problem, UsageError
 from .fonts import FontProblem, register_family
+from .booklet import make_booklet
 from .layout import SHEET_TEMPLATE, render_page, sheet_context
 from .load import load_library
-from .model import Library, Project, Sheet
+from .model import Booklet, Library, Project, Sheet
 from .output import write_atomically
 from .schema import did_you_mean
 from .styles import StyleSheet, load_style_sheet
@@ -23,11 +24,12 @@ from .styles import StyleSheet, load_style_sheet
 
 @dataclass(frozen=True)
 class Built:
-    """One finished handout: where it goes and what it is."""
+    """One finished PDF: where it goes, its bytes, and a short description for people."""
 
     id: str
     path: Path
-    pdf: ComposedPdf
+    data: bytes
+    description: str
 
 
 class Press:
@@ -62,7 +64,7 @@ class Press:
         except Overflow as err:
             raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
         except FontProblem as err:
-            raise ContentError([self._locate_glyph_problem(sheet, err)]) from None
+            raise ContentError([self.locate_glyph(err, self.sources_of(sheet), sheet.source)]) from None
         except AttrError as err:
             raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
 
@@ -74,11 +76,14 @@ class Press:
                         subject=sheet.subtitle or f"A handout from {brand.name}",
                         keywords=keywords, language=brand.language)
 
-    def _locate_glyph_problem(self, sheet: Sheet, err: FontProblem) -> Problem:
+    def sources_of(self, sheet: Sheet) -> list[str]:
+        """The content files whose text a sheet shows."""
+        sources = [sheet.source, self.library.brand.source]
+        return sources + [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
+
+    def locate_glyph(self, err: FontProblem, sources: list[str], fallback: str) -> Problem:
         """Point at the content file and line holding the character the font lacks."""
         char = str(err).split("'")[1] if "'" in str(err) else ""
-        sources = [sheet.source, self.library.brand.source]
-        sources += [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
         for shown in dict.fromkeys(sources):
             path = self.project.root / shown
             try:
@@ -88,24 +93,31 @@ class Press:
             for number, line in enumerate(lines, 1):
                 if char and char in line:
                     return Problem(shown, number, str(err))
-        return Problem(sheet.source, None, str(err))
+        return Problem(fallback, None, str(err))
 
 
-def select_sheets(library: Library, ids: list[str] | None) -> list[Sheet]:
+def select_targets(library: Library, ids: list[str] | None) -> tuple[list[Sheet], list[Booklet]]:
+    """The handouts and booklets to build: those named, or all of them."""
     if not ids:
-        return list(library.sheets.values())
-    unknown = [i for i in ids if i not in library.sheets]
+        return list(library.sheets.values()), list(library.booklets.values())
+    known = {**library.sheets, **library.booklets}
+    unknown = [i for i in ids if i not in known]
     if unknown:
         name = unknown[0]
-        raise UsageError(f"argument ID: no handout '{name}'{did_you_mean(name, library.sheets)}; "
-                         f"known: {', '.join(library.sheets) or 'none'}")
-    return [library.sheets[i] for i in dict.fromkeys(ids)]
+        raise UsageError(f"argument ID: no handout or booklet '{name}'{did_you_mean(name, known)}; "
+                         f"known: {', '.join(known) or 'none'}")
+    wanted = list(dict.fromkeys(ids))
+    return ([library.sheets[i] for i in wanted if i in library.sheets],
+            [library.booklets[i] for i in wanted if i in library.booklets])
 
 
-def build(project: Project, ids: list[str] | None = None, *, write: bool = True) -> list[Built]:
-    """Make the requested handouts (all by default); write them only if every one succeeded."""
+def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
+          impose: bool = False, print_shop: bool = False) -> list[Built]:
+    """Make the requested handouts and booklets (all by default); write them only if every one succeeded.
+
+    impose and print_shop add those copies of every booklet built, on top of what each booklet asks for."""
     library = load_library(project)
-    sheets = select_sheets(library, ids)
+    sheets, booklets = select_targets(library, ids)
     press = Press(project, library)
     problems: list[Problem] = []
     built: list[Built] = []
@@ -115,10 +127,26 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True)
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        built.append(Built(sheet.id, project.out / f"{sheet.id}.pdf", pdf))
+        built.append(Built(sheet.id, project.out / f"{sheet.id}.pdf", pdf.data, f"1 page, body text {pdf.body_size:g} pt"))
+    for booklet in booklets:
+        try:
+            made = make_booklet(press, booklet, impose_copy=impose or booklet.impose,
+                                print_shop_copy=print_shop or booklet.print_shop)
+        except ContentError as err:
+            problems.extend(err.problems)
+            continue
+        folder = project.out / "booklets"
+        built.append(Built(booklet.id, folder / f"{booklet.id}.pdf", made.reading.data, f"booklet of {made.reading.pages} pages"))
+        if made.imposed is not None:
+            sheets_needed = -(-made.reading.pages // 4)
+            built.append(Built(booklet.id, folder / f"{booklet.id}-imposed.pdf", made.imposed,
+                               f"{sheets_needed} sheet{'s' if sheets_needed != 1 else ''}: print double-sided, flip on short edge, fold, staple"))
+        if made.print_shop is not None:
+            built.append(Built(booklet.id, folder / f"{booklet.id}-print-shop.pdf", made.print_shop,
+                               f"for the print shop: {booklet.bleed:g} in bleed, crop marks"))
     if problems:
         raise ContentError(problems)
     if write:
         for item in built:
-            write_atomically(item.path, item.pdf.data)
+            write_atomically(item.path, item.data)
     return built

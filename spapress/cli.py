@@ -29,17 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     commands = "".join(f"  python make_pdfs.py {name:<21}{about}\n" for name, (_, about) in COMMANDS.items())
     parser = Parser(
         prog="make_pdfs.py",
-        description="Build the spa's PDF handouts from the content in handouts/ and the layouts in layouts/.",
+        description="Build the spa's PDF handouts and booklets from the content in handouts/ and the layouts in layouts/.",
         epilog="Examples:\n  python make_pdfs.py                      build every handout into build/\n"
                "  python make_pdfs.py stress-relief-points build one handout\n"
+               "  python make_pdfs.py back-care-at-home --print-shop   build a booklet, also for the print shop\n"
                "  python make_pdfs.py --check              check all content and layouts, write nothing\n"
                + (f"\nOther commands (each has its own --help):\n{commands}" if commands else "") + "\n"
                "Exit status: 0 when everything was built, 2 when something needs fixing (each problem is\n"
                "printed as file:line: message, and no PDF is written or changed).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("ids", nargs="*", metavar="ID", help="handouts to build (file names in handouts/sheets/ without .yaml); default: all")
+    parser.add_argument("ids", nargs="*", metavar="ID",
+                        help="handouts or booklets to build (file names in handouts/sheets/ or handouts/booklets/ without .yaml); default: all")
     parser.add_argument("--check", action="store_true", help="check content, layouts and fit without writing any PDF")
+    parser.add_argument("--impose", action="store_true",
+                        help="also write each booklet two-up for an office printer (ID-imposed.pdf)")
+    parser.add_argument("--print-shop", action="store_true",
+                        help="also write each booklet with bleed and crop marks for a print shop (ID-print-shop.pdf)")
     parser.add_argument("--out", metavar="DIR", type=Path, help="folder for the PDFs (default: build/ in the project)")
     parser.add_argument("--content", metavar="DIR", type=Path, help="content folder (default: handouts/ in the project)")
     parser.add_argument("--layouts", metavar="DIR", type=Path, help="layouts folder (default: layouts/ in the project)")
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
             return EXIT_OK
         paths = project_paths(root, args)
         started = time.perf_counter()
-        built = build(paths, args.ids, write=not args.check)
+        built = build(paths, args.ids, write=not args.check, impose=args.impose, print_shop=args.print_shop)
     except UsageError as err:
         print(f"make_pdfs.py: error: {err}", file=stderr)
         return EXIT_PROBLEM
@@ -77,9 +83,9 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
         seconds = time.perf_counter() - started
         verb = "checked" if args.check else "built"
         for item in built:
-            where = item.id if args.check else paths.show(item.path)
-            print(f"{verb} {where} (1 page, body text {item.pdf.body_size:g} pt)", file=stdout)
-        print(f"{len(built)} handout{'s' if len(built) != 1 else ''} {verb} in {seconds:.2f} s", file=stdout)
+            where = item.path.name if args.check else paths.show(item.path)
+            print(f"{verb} {where} ({item.description})", file=stdout)
+        print(f"{len(built)} PDF{'s' if len(built) != 1 else ''} {verb} in {seconds:.2f} s", file=stdout)
     return EXIT_OK
 
 

@@ -193,6 +193,9 @@ def render_pages(pages: list[PlannedPage], meta: Metadata, *, bleed: Bleed | Non
         canvas.restoreState()
         if bleed:
             _crop_marks(canvas, page.width, page.height, bleed)
+            off, reach = bleed.offset, bleed.bleed
+            canvas.setTrimBox((off, off, off + page.width, off + page.height))
+            canvas.setBleedBox((off - reach, off - reach, off + page.width + reach, off + page.height + reach))
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -399,8 +399,10 @@ class Marker(Element):
 
 
 class Img(Element):
-    tag, doc, content = "img", "A picture from layouts/ (SVG, PNG or JPEG).", "none"
-    attrs = (Attr("src", "file", "file path inside layouts/", required=True),
+    tag, doc, content = "img", "A picture from layouts/ or handouts/ (SVG, PNG or JPEG).", "none"
+    attrs = (Attr("src", "file", "file path inside the folder", required=True),
+             Attr("folder", "choice", "where src is: layouts/ (art) or handouts/ (the spa's own pictures)",
+                  default="layouts", choices=("layouts", "handouts")),
              Attr("width", "length", "width", required=True),
              Attr("height", "length", "height (default keeps proportions)"),
              Attr("align", "choice", "placement", default="center", choices=("left", "center", "right"))) + SPACE_ATTRS
@@ -408,9 +410,10 @@ class Img(Element):
     @classmethod
     def build(cls, node, ink):
         v = cls.values(node)
-        path = ink.project.layouts / v["src"]
+        folder = ink.project.layouts if v["folder"] == "layouts" else ink.project.content
+        path = folder / v["src"]
         if not path.is_file():
-            raise AttrError(f"image '{v['src']}' not found in {ink.project.show(ink.project.layouts)}/")
+            raise AttrError(f"image '{v['src']}' not found in {ink.project.show(folder)}/")
         if path.suffix.lower() == ".svg":
             return [VectorArt(vector_art(path), v["width"], v["height"], v["align"], **_spacing(v, ink))]
         image = Image(str(path), width=v["width"], height=v["height"], kind="proportional" if v["height"] else "direct")

@@ -74,7 +74,8 @@ def environment(layouts: Path) -> jinja2.Environment:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
 
 
-def render_page(project: Project, template_name: str, context: dict):
+def render_page(project: Project, template_name: str, context: dict, *, needs_disclaimer: bool = True,
+                may_flow: bool = False):
     """Render a template and parse it; every problem comes back as a Problem on the template."""
     env = environment(project.layouts)
     template_path = project.layouts / template_name
@@ -100,7 +101,7 @@ def render_page(project: Project, template_name: str, context: dict):
         raise ContentError([Problem(shown, _guess_line(template_path, line_text),
                                     f"the page is not well-formed XML: {err.msg} (near: {line_text[:60]})")]) from None
     problems = [Problem(shown, _guess_line(template_path, f"<{tag}", message), message)
-                for line, tag, message in check_tree(root)]
+                for line, tag, message in check_tree(root, needs_disclaimer=needs_disclaimer, may_flow=may_flow)]
     if problems:
         raise ContentError(problems)
     return root

@@ -15,7 +15,7 @@ def built(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("starter") / "site")
     run = site.run()
     assert run.code == 0, run.err
-    assert f"{len(STARTER)} handouts built" in run.out
+    assert f"{len(STARTER) + 2} PDFs built" in run.out  # every handout, the starter booklet and its print copy
     return site
 
 
@@ -83,8 +83,8 @@ def test_build_some_by_id_and_check_writes_nothing(site):
 def test_unknown_id_is_a_one_line_usage_error(site):
     run = site.run("why-backs-get-tens")
     assert run.code == 2
-    assert run.err.strip() == ("make_pdfs.py: error: argument ID: no handout 'why-backs-get-tens' "
-                               "(did you mean 'why-backs-get-tense'?); known: " + ", ".join(STARTER))
+    assert run.err.strip() == ("make_pdfs.py: error: argument ID: no handout or booklet 'why-backs-get-tens' "
+                               "(did you mean 'why-backs-get-tense'?); known: " + ", ".join(STARTER + ["back-care-at-home"]))
 
 
 def test_bad_option_is_a_one_line_usage_error(site):

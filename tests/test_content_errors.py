@@ -123,13 +123,13 @@ def test_out_of_range_marker_position(site):
 def test_template_syntax_error_names_template_line(site):
     site.edit("layouts/classic/sheet.xml.j2", "{% if sheet.subtitle %}", "{% if sheet.subtitle %")
     line = single_problem_any(site.run("--check"))
-    assert line.startswith("layouts/classic/sheet.xml.j2:8: template syntax error")
+    assert line.startswith("layouts/classic/sheet.xml.j2:9: template syntax error")
 
 
 def test_template_undefined_variable_names_template_line(site):
     site.edit("layouts/classic/sheet.xml.j2", "{{ sheet.title }}", "{{ sheet.titel }}")
     line = single_problem_any(site.run("--check"))
-    assert line.startswith("layouts/classic/sheet.xml.j2:7: ")
+    assert line.startswith("layouts/classic/sheet.xml.j2:8: ")
     assert "sheet has no field 'titel' (did you mean 'title'?)" in line
 
 
