@@ -120,3 +120,12 @@ def test_both_layouts_work_on_both_papers(site, layout, paper, size):
     reader = pypdf.PdfReader(site.pdf("stress-relief-points"))
     assert len(reader.pages) == 1
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == size
+
+
+def test_pdfs_are_readable_like_any_new_file(site):
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert site.run("why-backs-get-tense", "-q").code == 0
+    assert site.pdf("why-backs-get-tense").stat().st_mode & 0o777 == 0o666 & ~mask
