@@ -288,3 +288,10 @@ def test_hostile_booklet_text_is_printed_literally(site):
 
 def test_the_starter_booklet_is_in_the_repository():
     assert (REPO / "handouts/booklets" / f"{BOOKLET}.yaml").is_file()
+
+
+def test_cover_art_is_drawn_and_a_missing_picture_is_named(site):
+    site.write("handouts/booklets/art.yaml", MINIMAL + "cover_art: logo.svg\n")
+    assert site.run("art").code == 0
+    site.write("handouts/booklets/art.yaml", MINIMAL + "cover_art: cover.svg\n")
+    assert single_problem(site.run("art")) == "handouts/booklets/art.yaml:4: cover art 'cover.svg' not found in handouts/"
