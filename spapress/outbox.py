@@ -58,6 +58,7 @@ class Waiting:
 class Outbox:
     def __init__(self, folder: Path):
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         self.waiting = mailbox.Maildir(folder / "outbox", factory=None, create=True)
         self.sent = mailbox.Maildir(folder / "sent", factory=None, create=True)
         self.log = SendLog(folder / "send-log.sqlite3")

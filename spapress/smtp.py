@@ -68,8 +68,8 @@ class SmtpTransport:
             raise DeliveryFailed(f"the mail server name '{m.host}' was not found; check host in {m.source} "
                                  f"and the internet connection") from None
         except ConnectionRefusedError:
-            raise DeliveryFailed(f"the mail server {where} refused the connection; is it running, and are host "
-                                 f"and port in {m.source} right?") from None
+            raise DeliveryFailed(f"the mail server {where} refused the connection (is it running, and are "
+                                 f"host and port in {m.source} right?)") from None
         except TimeoutError:
             raise DeliveryFailed(f"the mail server {where} did not answer within {m.timeout:g} s") from None
         except OSError as err:
