@@ -59,7 +59,7 @@ class FieldProblem:
 class Checker:
     """Checks visits against one library and the glyphs of the brand's fonts."""
 
-    def __init__(self, library: Library, layouts: tuple[str, ...], glyph_sets: list[frozenset[int]],
+    def __init__(self, library: Library, layouts: tuple[str, ...], glyph_sets: list,
                  font_label: str, today: date):
         self.library, self.layouts, self.today = library, layouts, today
         self.glyph_sets, self.font_label = glyph_sets, font_label

@@ -89,15 +89,26 @@ def _make_in_worker(visit: Visit, folder: Path) -> ClientPdf:
 
 def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf]:
     """Client sheets for a batch, in order; long batches use one process per core (forked, so
-    the loaded library and registered fonts are shared instead of loaded again)."""
+    the loaded library, registered fonts and compiled templates are shared, not made again)."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     # Forking is only safe while this process runs no other threads.
     if len(visits) < POOL_FROM or workers < 2 or "fork" not in _start_methods() or threading.active_count() > 1:
         return [make_client_pdf(press, v, folder) for v in visits]
+    # Make the first sheet of each layout here, so every worker starts with its templates compiled.
+    done: dict[int, ClientPdf] = {}
+    seen_layouts: set[str] = set()
+    for index, visit in enumerate(visits):
+        layout = visit.layout or press.library.sheets[visit.sheet].layout
+        if layout not in seen_layouts:
+            seen_layouts.add(layout)
+            done[index] = make_client_pdf(press, visit, folder)
+    rest = [i for i in range(len(visits)) if i not in done]
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
                              initargs=(press,)) as pool:
-        chunk = max(1, len(visits) // (workers * 4))
-        return list(pool.map(_make_in_worker, visits, [folder] * len(visits), chunksize=chunk))
+        chunk = max(1, len(rest) // (workers * 4))
+        made = pool.map(_make_in_worker, [visits[i] for i in rest], [folder] * len(rest), chunksize=chunk)
+        done.update(zip(rest, made))
+    return [done[i] for i in range(len(visits))]
 
 
 def _start_methods() -> list[str]:
@@ -109,9 +120,9 @@ def project_layouts(project: Project) -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2")))
 
 
-def glyph_sets(faces) -> list[frozenset[int]]:
-    """The characters each face of the brand's fonts can draw; client text must be in all of them."""
+def glyph_sets(faces) -> list:
+    """The character maps of each face of the brand's fonts; client text must be in all of them."""
     from reportlab.pdfbase import pdfmetrics
     names = dict.fromkeys(getattr(f, style) for f in faces.values()
                           for style in ("regular", "bold", "italic", "bold_italic"))
-    return [frozenset(pdfmetrics.getFont(name).face.charToGlyph) for name in names]
+    return [pdfmetrics.getFont(name).face.charToGlyph for name in names]
