@@ -287,13 +287,13 @@ def _load_settings(root: Path, args):
     return load_settings(path, shown, given=args.settings is not None)
 
 
-def _transport(settings):
+def _transport(settings, need_password: bool = True):
     if settings.mail is None:
         raise UsageError(f"no email settings: add an 'email:' part to {settings.source} "
                          f"(delivery.example.yaml shows how)")
     from .settings import mail_password
     from .smtp import SmtpTransport
-    return SmtpTransport(settings.mail, mail_password(settings.mail))
+    return SmtpTransport(settings.mail, mail_password(settings.mail) if need_password else None)
 
 
 def _report_delivery(delivery, stdout, stderr, label: str = "") -> bool:
@@ -325,9 +325,10 @@ class _Desk:
         self.folder = _clients_folder(root, args.out)
         self.project = project_paths(root, argparse.Namespace(content=args.content, layouts=args.layouts,
                                                               out=self.folder))
-        self.settings = _load_settings(root, args) if (args.send or args.print_it) else None
-        if args.send:
-            self.transport = _transport(self.settings)
+        # Settings and the password are checked before anything is made, not halfway through a batch.
+        self.settings = _load_settings(root, args) if (args.send or args.dry_run or args.print_it) else None
+        if args.send or args.dry_run:
+            self.transport = _transport(self.settings, need_password=args.send)
         self.library = load_library(self.project)
         self.press = Press(self.project, self.library)
 
@@ -361,10 +362,7 @@ class _Desk:
     def _email(self, made, stdout, stderr, label: str) -> bool:
         from .mail import build_letter
         from .personal import client_card
-        settings = self.settings or _load_settings(self.root, self.args)
-        if settings.mail is None:
-            raise UsageError(f"no email settings: add an 'email:' part to {settings.source} "
-                             f"(delivery.example.yaml shows how)")
+        settings = self.settings
         now = datetime.now(timezone.utc)
         letter = build_letter(self.project, self.library.brand, settings.mail, made.visit,
                               client_card(self.library, made.visit), made.data, made.path.name, now)

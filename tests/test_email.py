@@ -272,3 +272,16 @@ def test_outbox_and_send_log_when_nothing_happened_yet(site):
     assert site.run("send-log").out.strip() == "nothing has been sent yet"
     run = site.run("outbox")
     assert run.code == 0 and run.out.strip() == "0 messages waiting in the outbox"
+
+
+def test_dry_run_without_email_settings_is_refused_before_anything_is_made(site):
+    run = send_ana(site, "--dry-run")
+    assert run.err.strip() == ("make_pdfs.py: error: no email settings: add an 'email:' part to delivery.yaml "
+                               "(delivery.example.yaml shows how)")
+    assert not site.path("clients").exists()
+
+
+def test_send_without_an_address_is_refused(site, port):
+    settings(site, port)
+    run = site.run("client", "stress-relief-points", "--name", "Ana", "--therapist", "Sam", "--send")
+    assert run.err.strip() == "make_pdfs.py: error: argument --email: the client's address is needed to send the sheet"
