@@ -68,11 +68,15 @@ def make_client_pdf(press: Press, visit: Visit, folder: Path) -> ClientPdf:
     try:
         pdf = press.make_sheet(personal_sheet(press.library, visit), client_card(press.library, visit))
     except ContentError as err:
-        reasons = "; ".join(p.message if "does not fit" in p.message else str(p) for p in err.problems)
-        if "does not fit" in reasons:
-            reasons += " (pick fewer items or shorten the note)"
-        return ClientPdf(visit, path, None, reasons)
+        return ClientPdf(visit, path, None, "; ".join(_for_a_client(p) for p in err.problems))
     return ClientPdf(visit, path, pdf.data, None)
+
+
+def _for_a_client(problem) -> str:
+    """A sheet that does not fit is the picks' doing, so say what to change in those terms."""
+    if "does not fit" not in problem.message:
+        return str(problem)
+    return problem.message.split("; shorten", 1)[0] + "; pick fewer items or shorten the note"
 
 
 _worker_press: Press | None = None
