@@ -16,7 +16,7 @@ from .fonts import FontProblem, register_family
 from .booklet import make_booklet
 from .layout import SHEET_TEMPLATE, render_page, sheet_context
 from .load import load_library
-from .model import Booklet, Library, Project, Sheet
+from .model import Booklet, ClientCard, Library, Project, Sheet
 from .output import write_atomically
 from .schema import did_you_mean
 from .styles import StyleSheet, load_style_sheet
@@ -54,10 +54,10 @@ class Press:
         except FontProblem as err:
             raise ContentError([Problem(brand.source, None, str(err))]) from None
 
-    def make_sheet(self, sheet: Sheet) -> ComposedPdf:
-        """One sheet as PDF bytes; every failure is a ContentError naming a file and line."""
+    def make_sheet(self, sheet: Sheet, client: ClientCard | None = None) -> ComposedPdf:
+        """One sheet as PDF bytes (personalised when client is given); failures are ContentErrors."""
         template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-        root = render_page(self.project, template, sheet_context(self.library, sheet))
+        root = render_page(self.project, template, sheet_context(self.library, sheet, client))
         ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
         try:
             return compose_page(root, ink, self._metadata(sheet))

@@ -19,7 +19,7 @@ from lxml import etree
 
 from .elements import check_tree
 from .errors import ContentError, Problem
-from .model import Brand, Library, Point, Project, Sheet
+from .model import Brand, ClientCard, Library, Point, Project, Sheet
 from .schema import did_you_mean
 
 SHEET_TEMPLATE = "sheet.xml.j2"
@@ -43,9 +43,10 @@ class SheetContext(TypedDict):
     points: list[Point]          # every point on the sheet, in number order
     numbers: dict[str, int]      # point id -> its number on the body map and card
     paper: str                   # letter | a4
+    client: ClientCard | None    # the client a personal sheet is made for, else None
 
 
-def sheet_context(library: Library, sheet: Sheet) -> SheetContext:
+def sheet_context(library: Library, sheet: Sheet, client: ClientCard | None = None) -> SheetContext:
     sections, points, numbers = [], [], {}
     for section in sheet.sections:
         items = tuple(library.items(section.kind)[i] for i in section.ids)
@@ -56,7 +57,7 @@ def sheet_context(library: Library, sheet: Sheet) -> SheetContext:
                     numbers[point.id] = len(points) + 1
                     points.append(point)
     return SheetContext(brand=library.brand, sheet=sheet, sections=sections, points=points, numbers=numbers,
-                        paper=sheet.paper)
+                        paper=sheet.paper, client=client)
 
 
 @lru_cache(maxsize=8)

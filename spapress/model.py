@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Mapping
 
@@ -182,3 +183,48 @@ class Project:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One item a therapist chose for a client, with how long and how often to do it."""
+
+    kind: str                   # points | techniques | tools
+    id: str
+    minutes: float | None
+    times_per_day: int | None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One client's appointment and the aftercare sheet picked for them."""
+
+    name: str
+    email: str | None
+    date: date
+    therapist: str
+    sheet: str                  # id of the handout it is based on
+    layout: str | None          # another layout for it, or None for the sheet's own
+    picks: tuple[Pick, ...]     # empty: the handout's own sections
+    note: str | None
+    where: str                  # where it was given, for messages: 'the command line' or 'visits.csv row 3'
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of a client's plan as templates see it."""
+
+    kind: str
+    name: str
+    dose: str | None
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    """The personal part of a client sheet as templates see it (`client` in a sheet template)."""
+
+    name: str
+    date: str                   # written out, such as 24 November 2026
+    therapist: str
+    note: str | None
+    plan: tuple[PlanLine, ...]

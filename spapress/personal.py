@@ -1,0 +1,132 @@
+"""Client sheets: a handout made for one visit, with the client block and only the items picked.
+
+The picked items replace the handout's own sections (points, then techniques, then tools,
+each in the order given); the handout's title, layout, paper and closing stay. The one-page
+promise holds as for any handout: a sheet that cannot fit is refused, not split.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from .build import Press
+from .clients import PICK_KINDS, dose_text, safe_file_stem
+from .errors import ContentError
+from .model import ClientCard, Library, PlanLine, Project, Section, Sheet, Visit
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+HEADINGS = {"points": "Your points", "techniques": "Your techniques", "tools": "Your tools"}
+POOL_FROM = 12  # batches at least this long are shared between processes
+
+
+@dataclass(frozen=True)
+class ClientPdf:
+    """A finished client sheet, or why it could not be made."""
+
+    visit: Visit
+    path: Path
+    data: bytes | None
+    problem: str | None
+
+
+def personal_sheet(library: Library, visit: Visit) -> Sheet:
+    """The handout the visit names, with the visit's picks in place of its sections."""
+    sheet = library.sheets[visit.sheet]
+    if visit.layout:
+        sheet = replace(sheet, layout=visit.layout)
+    if not visit.picks:
+        return sheet
+    sections = []
+    for kind in PICK_KINDS:
+        ids = tuple(p.id for p in visit.picks if p.kind == kind)
+        if ids:
+            sections.append(Section(kind=kind, ids=ids, heading=HEADINGS[kind], line=0, id_lines=(0,) * len(ids)))
+    return replace(sheet, subtitle=None, intro=None, sections=tuple(sections))
+
+
+def client_card(library: Library, visit: Visit) -> ClientCard:
+    day = visit.date
+    plan = tuple(PlanLine(p.kind, library.items(p.kind)[p.id].name, dose_text(p)) for p in visit.picks)
+    return ClientCard(name=visit.name, date=f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+                      therapist=visit.therapist, note=visit.note, plan=plan)
+
+
+def client_pdf_path(folder: Path, visit: Visit) -> Path:
+    """clients/DATE/NAME-HANDOUT.pdf; the name is reduced to safe letters, never used as given."""
+    return folder / visit.date.isoformat() / f"{safe_file_stem(visit.name)}-{visit.sheet}.pdf"
+
+
+def make_client_pdf(press: Press, visit: Visit, folder: Path) -> ClientPdf:
+    """One client sheet as bytes, or the reason it cannot be made, said in terms of the visit."""
+    path = client_pdf_path(folder, visit)
+    try:
+        pdf = press.make_sheet(personal_sheet(press.library, visit), client_card(press.library, visit))
+    except ContentError as err:
+        return ClientPdf(visit, path, None, "; ".join(_for_a_client(p) for p in err.problems))
+    return ClientPdf(visit, path, pdf.data, None)
+
+
+def _for_a_client(problem) -> str:
+    """A sheet that does not fit is the picks' doing, so say what to change in those terms."""
+    if "does not fit" not in problem.message:
+        return str(problem)
+    return problem.message.split("; shorten", 1)[0] + "; pick fewer items or shorten the note"
+
+
+_worker_press: Press | None = None
+
+
+def _start_worker(press: Press) -> None:
+    global _worker_press
+    _worker_press = press
+
+
+def _make_in_worker(visit: Visit, folder: Path) -> ClientPdf:
+    return make_client_pdf(_worker_press, visit, folder)
+
+
+def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf]:
+    """Client sheets for a batch, in order; long batches use one process per core (forked, so
+    the loaded library, registered fonts and compiled templates are shared, not made again)."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    # Forking is only safe while this process runs no other threads.
+    if len(visits) < POOL_FROM or workers < 2 or "fork" not in _start_methods() or threading.active_count() > 1:
+        return [make_client_pdf(press, v, folder) for v in visits]
+    # Make the first sheet of each layout here, so every worker starts with its templates compiled.
+    done: dict[int, ClientPdf] = {}
+    seen_layouts: set[str] = set()
+    for index, visit in enumerate(visits):
+        layout = visit.layout or press.library.sheets[visit.sheet].layout
+        if layout not in seen_layouts:
+            seen_layouts.add(layout)
+            done[index] = make_client_pdf(press, visit, folder)
+    rest = [i for i in range(len(visits)) if i not in done]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(press,)) as pool:
+        chunk = max(1, len(rest) // (workers * 4))
+        made = pool.map(_make_in_worker, [visits[i] for i in rest], [folder] * len(rest), chunksize=chunk)
+        done.update(zip(rest, made))
+    return [done[i] for i in range(len(visits))]
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+    return get_all_start_methods()
+
+
+def project_layouts(project: Project) -> tuple[str, ...]:
+    return tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2")))
+
+
+def glyph_sets(faces) -> list:
+    """The character maps of each face of the brand's fonts; client text must be in all of them."""
+    from reportlab.pdfbase import pdfmetrics
+    names = dict.fromkeys(getattr(f, style) for f in faces.values()
+                          for style in ("regular", "bold", "italic", "bold_italic"))
+    return [pdfmetrics.getFont(name).face.charToGlyph for name in names]
