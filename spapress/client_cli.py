@@ -164,9 +164,10 @@ def run_print(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser = _parser(
         "print", "Print handouts, booklets or client sheets on the system printer (CUPS lp; Windows print verb).",
         "Examples:\n  python make_pdfs.py print stress-relief-points            a built handout (build/ID.pdf)\n"
+        "  python make_pdfs.py print back-care-at-home               a booklet (its imposed copy, both sides)\n"
         "  python make_pdfs.py print clients/2026-11-24/ana-lima-stress-relief-points.pdf --printer FrontDesk --copies 2\n\n"
         "Exit status: 0 when every file was handed to the printer, 2 otherwise.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="a PDF file, or the id of a handout built in build/")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a PDF file, or the id of a handout or booklet built in build/")
     _printer_options(parser)
     parser.add_argument("--build", metavar="DIR", type=Path, help="where built handouts are (default: build/)")
     parser.add_argument("--settings", metavar="FILE", type=Path, help="delivery settings (default: delivery.yaml)")
@@ -178,7 +179,8 @@ def run_print(argv: list[str], *, root: Path, stdout, stderr) -> int:
     from .printing import PrintFailed, PrintJob, send_to_printer
     ok = True
     for path in paths:
-        job = PrintJob(path, path.stem, printer, args.copies, args.double_sided)
+        booklet_sheets = path.name.endswith(IMPOSED_SUFFIX)  # always both sides, turned on the short edge
+        job = PrintJob(path, path.stem, printer, args.copies, args.double_sided or booklet_sheets, booklet_sheets)
         try:
             said = send_to_printer(job)
         except PrintFailed as err:
@@ -189,14 +191,20 @@ def run_print(argv: list[str], *, root: Path, stdout, stderr) -> int:
     return EXIT_OK if ok else EXIT_PROBLEM
 
 
+IMPOSED_SUFFIX = "-imposed.pdf"
+
+
 def _printable(root: Path, build_folder: Path, given: str) -> Path:
     from .schema import ID_PATTERN
     path = Path(given)
     path = path if path.is_absolute() else Path.cwd() / path
     if not path.is_file() and ID_PATTERN.match(given):
-        path = build_folder / f"{given}.pdf"
-        if not path.is_file():
-            raise UsageError(f"argument FILE: no built handout '{given}' in {_shown_path(root, build_folder)}/; "
+        # A handout, else a booklet: its office-printer copy when there is one.
+        candidates = [build_folder / f"{given}.pdf", build_folder / "booklets" / f"{given}{IMPOSED_SUFFIX}",
+                      build_folder / "booklets" / f"{given}.pdf"]
+        path = next((c for c in candidates if c.is_file()), None)
+        if path is None:
+            raise UsageError(f"argument FILE: no built handout or booklet '{given}' in {_shown_path(root, build_folder)}/; "
                              f"build it first with: python make_pdfs.py {given}")
     if not path.is_file():
         raise UsageError(f"argument FILE: '{given[:80]}' not found")

@@ -31,6 +31,7 @@ class PrintJob:
     printer: str | None         # None: the system's default printer
     copies: int
     double_sided: bool
+    short_edge: bool = False    # an imposed booklet: the sheet turns over its short side
 
 
 def check_printer_name(name: str, argument: str = "--printer") -> str:
@@ -48,7 +49,7 @@ def lp_command(job: PrintJob) -> list[str]:
     argv += ["-n", str(job.copies), "-t", job.title]
     if job.double_sided:
         # CUPS drops this option on printers that cannot print both sides.
-        argv += ["-o", "sides=two-sided-long-edge"]
+        argv += ["-o", f"sides=two-sided-{'short' if job.short_edge else 'long'}-edge"]
     return argv + ["--", str(job.path)]
 
 

@@ -155,6 +155,18 @@ def test_a_built_handout_is_printed_by_its_id(site, cups):
     assert pdfs_in(job) == [site.pdf("stress-relief-points").read_bytes()]
 
 
+def test_a_booklet_prints_its_imposed_copy_turning_on_the_short_edge(site, cups):
+    printer, home = cups
+    assert site.run("back-care-at-home").code == 0
+    before = len(printer.jobs)
+    run = site.run("print", "back-care-at-home", "--printer", "Desk")
+    assert run.code == 0, run.err
+    assert run.out.startswith("printed build/booklets/back-care-at-home-imposed.pdf (request id is Desk-")
+    job = printer.wait_for(before + 1)[before]
+    assert pdfs_in(job) == [(site.out / "booklets/back-care-at-home-imposed.pdf").read_bytes()]
+    assert page_log(home, "back-care-at-home-imposed").endswith("two-sided-short-edge")
+
+
 def test_an_unknown_printer_is_named_with_the_ones_that_exist(site, cups):
     assert site.run("stress-relief-points").code == 0
     run = site.run("print", "stress-relief-points", "--printer", "Frontdesk")
@@ -172,7 +184,7 @@ def test_without_a_print_system_the_answer_is_one_line(site, monkeypatch, tmp_pa
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["print", "nothing-built"], "argument FILE: no built handout 'nothing-built' in build/; build it first with: "
+    (["print", "nothing-built"], "argument FILE: no built handout or booklet 'nothing-built' in build/; build it first with: "
                                  "python make_pdfs.py nothing-built"),
     (["print", "handouts/brand.yaml"], "argument FILE: 'handouts/brand.yaml' is not a PDF file"),
     (["print", "x.pdf", "--printer", "-d evil"], "argument --printer: '-d evil' is not a printer name"),
