@@ -17,7 +17,7 @@ from .compose import PAPER, Bleed, ComposedPdf, Metadata, Overflow, PlannedPage,
 from .elements import AttrError, Ink
 from .errors import ContentError, Problem
 from .fonts import FontProblem
-from .impose import SHEET_FOR_PAGE, impose
+from .impose import SHEET_FOR_PAGE
 from .layout import SHEET_TEMPLATE, render_page, sheet_context
 from .model import Booklet, Sheet
 
@@ -67,6 +67,8 @@ def make_booklet(press, booklet: Booklet, *, impose_copy: bool, print_shop_copy:
                                         f"a {size} booklet cannot be imposed for an office printer: two {size} pages need "
                                         f"a sheet twice as big; use paper: half-letter (or a5) for a folded booklet, "
                                         f"or set impose: no")])
+        from .impose import impose  # pypdf is loaded only when a copy is imposed
+
         imposed = impose(reading, sheet=imposed_sheet_size(booklet.paper), keep_last=True)
     print_shop = None
     if print_shop_copy:

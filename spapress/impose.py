@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, RectangleObject
-
 # A folded booklet page and the office paper two of them are printed on.
 SHEET_FOR_PAGE = {"half-letter": "letter", "a5": "a4"}
 
@@ -45,6 +42,9 @@ def impose(pdf: bytes, *, sheet: tuple[float, float] | None = None, keep_last: b
     """The PDF's pages two-up in saddle-stitch order; blank pages stay truly blank.
 
     sheet: the landscape paper size; pages meet at its centre fold (default: exactly two pages wide)."""
+    from pypdf import PdfReader, PdfWriter, Transformation  # loaded on use: plain builds start faster
+    from pypdf.generic import NameObject, RectangleObject
+
     reader = PdfReader(io.BytesIO(pdf))
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
