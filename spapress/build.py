@@ -1,124 +1,187 @@
-"""The whole story of a build: load content, render each sheet's layout, compose, then write.
+"""The whole story of a build: find what is stale, make it (on all cores), then write.
 
-Nothing is written until every requested handout has been made, so a build with any
-problem leaves earlier PDFs exactly as they were.
+A build hashes the source files and compares them with the manifest in the output folder;
+only targets whose inputs, builder or output file changed are made again. Nothing is written
+until every stale target has been made, so a build with any problem leaves earlier PDFs
+exactly as they were. Writing holds the output folder's lock and keeps the manifest true at
+every moment: a target's record is dropped before its files change and added back after.
+
+Making lives in press.py and is imported only when something must be made, so a build with
+nothing to do never loads ReportLab.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from .compose import ComposedPdf, Metadata, Overflow, compose_page
-from .elements import AttrError, Ink
-from .errors import ContentError, Problem, UsageError
-from .fonts import FontProblem, register_family
-from .layout import SHEET_TEMPLATE, render_page, sheet_context
-from .load import load_library
-from .model import Library, Project, Sheet
+from .depends import Target, builder_version, hash_bytes, hash_file, plan, source_files
+from .errors import UsageError
+from .lock import build_lock
+from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
+                       why_stale, write_manifest)
+from .model import Project
 from .output import write_atomically
 from .schema import did_you_mean
-from .styles import StyleSheet, load_style_sheet
+
+if TYPE_CHECKING:
+    from .compose import ComposedPdf
+
+WRITE_BATCH = 100      # outputs written between two manifest updates
 
 
 @dataclass(frozen=True)
 class Built:
-    """One finished handout: where it goes and what it is."""
+    """One finished output file: where it goes, what it is, and why it was made."""
 
     id: str
     path: Path
     pdf: ComposedPdf
+    why: str = ""
 
 
-class Press:
-    """Makes handout PDFs from one loaded library; caches style sheets and fonts between sheets."""
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: files made, targets left as they were, and outputs removed."""
 
-    def __init__(self, project: Project, library: Library):
-        self.project, self.library = project, library
-        self._styles: dict[str, StyleSheet] = {}
+    built: tuple[Built, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[Path, ...]
 
-    def styles(self, layout: str) -> StyleSheet:
-        if layout not in self._styles:
-            path = self.project.layouts / layout / "styles.yaml"
-            if not path.is_file():
-                raise ContentError([Problem(self.project.show(path), None, "style sheet not found; every layout needs a styles.yaml")])
-            self._styles[layout] = load_style_sheet(path, self.project.show(path))
-        return self._styles[layout]
-
-    def faces(self):
-        brand = self.library.brand
-        try:
-            return {"body": register_family(brand.body_font), "heading": register_family(brand.heading_font)}
-        except FontProblem as err:
-            raise ContentError([Problem(brand.source, None, str(err))]) from None
-
-    def make_sheet(self, sheet: Sheet) -> ComposedPdf:
-        """One sheet as PDF bytes; every failure is a ContentError naming a file and line."""
-        template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-        root = render_page(self.project, template, sheet_context(self.library, sheet))
-        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
-        try:
-            return compose_page(root, ink, self._metadata(sheet))
-        except Overflow as err:
-            raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
-        except FontProblem as err:
-            raise ContentError([self._locate_glyph_problem(sheet, err)]) from None
-        except AttrError as err:
-            raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
-
-    def _metadata(self, sheet: Sheet) -> Metadata:
-        brand = self.library.brand
-        names = [self.library.items(s.kind)[i] for s in sheet.sections if s.kind != "topics" for i in s.ids]
-        keywords = tuple(dict.fromkeys(["massage", "self-care", *(item.name for item in names)]))
-        return Metadata(title=sheet.title, author=brand.name,
-                        subject=sheet.subtitle or f"A handout from {brand.name}",
-                        keywords=keywords, language=brand.language)
-
-    def _locate_glyph_problem(self, sheet: Sheet, err: FontProblem) -> Problem:
-        """Point at the content file and line holding the character the font lacks."""
-        char = str(err).split("'")[1] if "'" in str(err) else ""
-        sources = [sheet.source, self.library.brand.source]
-        sources += [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
-        for shown in dict.fromkeys(sources):
-            path = self.project.root / shown
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError:
-                continue
-            for number, line in enumerate(lines, 1):
-                if char and char in line:
-                    return Problem(shown, number, str(err))
-        return Problem(sheet.source, None, str(err))
+    @property
+    def made(self) -> int:
+        """How many targets were made (a target may write more than one file)."""
+        return len({item.id for item in self.built})
 
 
-def select_sheets(library: Library, ids: list[str] | None) -> list[Sheet]:
+def select_targets(targets: list[Target], ids: list[str] | None) -> list[Target]:
+    """The targets named on the command line (all by default); an unknown id is a UsageError."""
     if not ids:
-        return list(library.sheets.values())
-    unknown = [i for i in ids if i not in library.sheets]
+        return targets
+    by_id = {target.id: target for target in targets}
+    unknown = [i for i in ids if i not in by_id]
     if unknown:
         name = unknown[0]
-        raise UsageError(f"argument ID: no handout '{name}'{did_you_mean(name, library.sheets)}; "
-                         f"known: {', '.join(library.sheets) or 'none'}")
-    return [library.sheets[i] for i in dict.fromkeys(ids)]
+        raise UsageError(f"argument ID: no handout '{name}'{did_you_mean(name, by_id)}; "
+                         f"known: {', '.join(by_id) or 'none'}")
+    return [by_id[i] for i in dict.fromkeys(ids)]
 
 
-def build(project: Project, ids: list[str] | None = None, *, write: bool = True) -> list[Built]:
-    """Make the requested handouts (all by default); write them only if every one succeeded."""
-    library = load_library(project)
-    sheets = select_sheets(library, ids)
-    press = Press(project, library)
-    problems: list[Problem] = []
-    built: list[Built] = []
-    for sheet in sheets:
-        try:
-            pdf = press.make_sheet(sheet)
-        except ContentError as err:
-            problems.extend(err.problems)
-            continue
-        built.append(Built(sheet.id, project.out / f"{sheet.id}.pdf", pdf))
-    if problems:
-        raise ContentError(problems)
-    if write:
-        for item in built:
-            write_atomically(item.path, item.pdf.data)
-    return built
+def build(project: Project, ids: list[str] | None = None, *, write: bool = True, force: bool = False,
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Bring the requested outputs (all by default) up to date; with write=False, make every
+    requested one to check it and write nothing. Raises ContentError listing every problem."""
+    if not write:
+        from .load import load_library
+
+        library = load_library(project)
+        chosen = select_targets(plan(project, library, source_files(project)), ids)
+        made = _make(project, library, chosen, workers, progress)
+        return BuildReport(_as_built(chosen, made, {}), (), ())
+
+    with build_lock(project.out, project.show(project.out)):
+        remove_leftovers(project.out)
+        manifest = read_manifest(project.out)
+        builder = builder_version()
+        files = source_files(project)
+        sources = {name: hash_file(path) for name, path in files.items()}
+        if not force:
+            unchanged = up_to_date(project, manifest, sources, builder, ids)
+            if unchanged is not None:
+                return BuildReport((), unchanged, ())
+
+        from .load import load_library
+
+        library = load_library(project)
+        targets = plan(project, library, files)
+        chosen = select_targets(targets, ids)
+        for target in targets:  # inputs outside the content and layouts folders
+            sources.update((name, hash_file(Path(name))) for name in target.inputs if name not in sources)
+        stale = {target.key: why_stale(target, manifest.entries.get(target.key), sources, builder, project.out)
+                 for target in targets}
+        chosen_keys = {target.key for target in chosen}
+        if force:
+            stale.update((key, "--force") for key in chosen_keys)
+        to_make = [target for target in chosen if stale[target.key]]
+        made = _make(project, library, to_make, workers, progress) if to_make else {}
+        complete = not any(why for key, why in stale.items() if key not in chosen_keys)
+        removed = _write(project, manifest, targets, to_make, made, sources, complete, builder)
+        built = _as_built(to_make, made, stale)
+        unchanged = tuple(target.id for target in chosen if not stale[target.key])
+        return BuildReport(built, unchanged, removed)
+
+
+def _make(project, library, targets, workers, progress):
+    from .press import make_all  # loads ReportLab: only now that something must be made
+
+    return make_all(project, library, targets, workers, progress)
+
+
+def up_to_date(project: Project, manifest: Manifest, sources: dict[str, str], builder: str,
+               ids: list[str] | None) -> tuple[str, ...] | None:
+    """The ids of the requested targets if every one is up to date, decided from the manifest
+    alone (no content loaded, nothing composed); None if a full look is needed."""
+    if manifest.sources != sources or manifest.builder != builder:
+        return None
+    entries = [manifest.entries.get(key) for key in manifest.known]
+    if any(entry is None for entry in entries):
+        return None
+    if ids:
+        by_id = {entry.id: entry for entry in entries}
+        if not all(i in by_id for i in ids):
+            return None
+        entries = [by_id[i] for i in dict.fromkeys(ids)]
+    for entry in entries:
+        if entry.builder != builder or any(output_state(project.out, record) for record in entry.outputs):
+            return None
+    return tuple(entry.id for entry in entries)
+
+
+def _as_built(targets: list[Target], made: dict, stale: dict[str, str | None]) -> tuple[Built, ...]:
+    return tuple(Built(target.id, path, pdf, stale.get(target.key) or "")
+                 for target in targets for path, pdf in zip(target.outputs, made[target.key]))
+
+
+def _write(project: Project, manifest: Manifest, targets: list[Target], to_make: list[Target],
+           made: dict[str, tuple[ComposedPdf, ...]], sources: dict[str, str], complete: bool,
+           builder: str) -> tuple[Path, ...]:
+    """Write the made outputs and remove orphaned ones, keeping the manifest true throughout:
+    an entry is dropped (manifest written) before its files change and added back after."""
+    out = project.out
+    keys = {target.key for target in targets}
+    entries = dict(manifest.entries)
+    # Outputs to delete: those of targets no longer defined, and files a remade target no longer writes.
+    new_names = {t.key: {p.relative_to(out).as_posix() for p in t.outputs} for t in to_make}
+    doomed: list[Path] = []
+    for key, entry in manifest.entries.items():
+        keep = set() if key not in keys else new_names.get(key, {r.name for r in entry.outputs})
+        gone = [out / r.name for r in entry.outputs if r.name not in keep]
+        if gone:
+            doomed += gone
+            del entries[key]
+
+    def save(final: bool) -> None:
+        write_manifest(out, Manifest(builder=builder, sources=sources if final and complete else None,
+                                     known=tuple(sorted(keys)), entries=entries))
+
+    removed = []
+    if doomed:
+        save(final=False)
+        for path in doomed:
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+    for start in range(0, len(to_make), WRITE_BATCH):
+        batch = to_make[start:start + WRITE_BATCH]
+        for target in batch:
+            entries.pop(target.key, None)
+        save(final=False)
+        for target in batch:
+            records = []
+            for path, pdf in zip(target.outputs, made[target.key]):
+                write_atomically(path, pdf.data)
+                records.append(record_output(out, path, hash_bytes(pdf.data)))
+            entries[target.key] = fresh_entry(target, sources, builder, tuple(records))
+    save(final=True)
+    return tuple(sorted(removed))

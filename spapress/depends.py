@@ -1,0 +1,142 @@
+"""What each output is made from: file hashes, the builder's identity, and every build target.
+
+A target is one thing the press makes (a handout today): an id, the files it writes, and the
+labels of every input file it is made from. Labels are stable names for files: paths relative
+to the content folder ("points/top-of-shoulders.yaml", "brand.yaml") or "layouts/..." for
+layout files, so a moved project keeps its manifest valid.
+
+This module must stay cheap to import (no ReportLab, no svglib): a build with nothing to do
+decides that from hashes alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Library, Project, Sheet
+
+# Distributions whose code shapes the PDFs, by the module each installs.
+BUILDER_PARTS = {"reportlab": "reportlab", "rl_accel": "_rl_accel", "svglib": "svglib", "lxml": "lxml",
+                 "jinja2": "jinja2", "pyyaml": "yaml", "pypdf": "pypdf"}
+LAYOUT_MARKERS = ("sheet.xml.j2", "styles.yaml")  # a folder with either is a layout of its own
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing a build makes: files in the output folder and the input files they come from."""
+
+    kind: str                   # "sheet"
+    id: str
+    outputs: tuple[Path, ...]   # absolute paths, all inside the output folder
+    inputs: frozenset[str]      # labels of the files it is made from (see module docstring)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def label(project: Project, path: Path) -> str:
+    """A file's stable name: relative to the content folder, or 'layouts/...'."""
+    for base, prefix in ((project.content, ""), (project.layouts, "layouts/")):
+        try:
+            return prefix + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def source_files(project: Project) -> dict[str, Path]:
+    """Every file a build could read: all of the content and layouts folders, by label."""
+    found = {}
+    for base in (project.content, project.layouts):
+        if base.is_dir():
+            found.update((label(project, path), path) for path in base.rglob("*") if path.is_file())
+    return dict(sorted(found.items()))
+
+
+def hash_sources(project: Project) -> dict[str, str]:
+    """The sha256 of every source file, by label."""
+    return {name: hash_file(path) for name, path in source_files(project).items()}
+
+
+@lru_cache(maxsize=1)
+def builder_version() -> str:
+    """A hash naming this builder: the press's own source, Python, and the libraries it draws with.
+
+    Library versions come from their installed dist-info folder names, which is far quicker than
+    importlib.metadata and needs no import of the libraries themselves.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist, module in BUILDER_PARTS.items():
+        spec = importlib.util.find_spec(module)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        site = origin.parent.parent if origin and origin.name == "__init__.py" else origin.parent if origin else None
+        infos = sorted(p.name for p in site.glob("*.dist-info")
+                       if p.name.lower().replace("-", "_").startswith(dist.replace("-", "_") + "-")) if site else []
+        digest.update(f"{dist}={','.join(infos) or 'missing'}\0".encode())
+    return digest.hexdigest()
+
+
+def _shown_path(project: Project, shown: str) -> Path:
+    """A Problem-style shown path (relative to the project, or absolute) back to a real path."""
+    path = Path(shown)
+    return path if path.is_absolute() else project.root / path
+
+
+def layout_inputs(project: Project, layout: str, sources: dict[str, Path]) -> set[str]:
+    """Files a layout may read: its own folder and every shared folder in layouts/ (partials,
+    art, images), but not the fonts (the brand names those) nor another layout's folder."""
+    layouts = project.layouts
+    other_layouts = {p.name for p in layouts.iterdir() if p.is_dir() and p.name != layout
+                     and any((p / marker).is_file() for marker in LAYOUT_MARKERS)} if layouts.is_dir() else set()
+    skip = other_layouts | {"fonts"}
+    picked = set()
+    for name in sources:
+        if not name.startswith("layouts/"):
+            continue
+        parts = name.split("/")
+        if len(parts) > 2 and parts[1] in skip:
+            continue
+        picked.add(name)
+    return picked
+
+
+def brand_inputs(project: Project, library: Library) -> set[str]:
+    brand = library.brand
+    files = [_shown_path(project, brand.source)]
+    files += [brand.logo] if brand.logo else []
+    for family in (brand.body_font, brand.heading_font):
+        files += [family.regular, family.bold, family.italic, family.bold_italic]
+    return {label(project, path) for path in files}
+
+
+def sheet_target(project: Project, library: Library, sheet: Sheet, sources: dict[str, Path]) -> Target:
+    """A handout: its sheet file, the brand, every item it shows, and its layout's files."""
+    items = [library.items(section.kind)[i] for section in sheet.sections for i in section.ids]
+    inputs = {label(project, _shown_path(project, sheet.source))}
+    inputs |= {label(project, _shown_path(project, item.source)) for item in items}
+    inputs |= brand_inputs(project, library)
+    inputs |= layout_inputs(project, sheet.layout, sources)
+    return Target("sheet", sheet.id, (project.out / f"{sheet.id}.pdf",), frozenset(inputs))
+
+
+def plan(project: Project, library: Library, sources: dict[str, Path]) -> list[Target]:
+    """Every target the library defines, in a stable order. A new kind of output adds its
+    targets here (and its maker in build.MAKERS)."""
+    return [sheet_target(project, library, sheet, sources) for sheet in library.sheets.values()]

@@ -1,0 +1,146 @@
+"""Making outputs: a Press turns one loaded library into PDFs, one target at a time or on all cores.
+
+Importing this module loads ReportLab and svglib, so a build imports it only when something
+is stale.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterable
+
+from .compose import ComposedPdf, Metadata, Overflow, compose_page
+from .depends import Target
+from .elements import AttrError, Ink
+from .errors import ContentError, Problem
+from .fonts import FontProblem, register_family
+from .layout import SHEET_TEMPLATE, render_page, sheet_context
+from .model import Library, Project, Sheet
+from .styles import StyleSheet, load_style_sheet
+
+
+class Press:
+    """Makes handout PDFs from one loaded library; caches style sheets and fonts between sheets."""
+
+    def __init__(self, project: Project, library: Library):
+        self.project, self.library = project, library
+        self._styles: dict[str, StyleSheet] = {}
+
+    def styles(self, layout: str) -> StyleSheet:
+        if layout not in self._styles:
+            path = self.project.layouts / layout / "styles.yaml"
+            if not path.is_file():
+                raise ContentError([Problem(self.project.show(path), None, "style sheet not found; every layout needs a styles.yaml")])
+            self._styles[layout] = load_style_sheet(path, self.project.show(path))
+        return self._styles[layout]
+
+    def faces(self):
+        brand = self.library.brand
+        try:
+            return {"body": register_family(brand.body_font), "heading": register_family(brand.heading_font)}
+        except FontProblem as err:
+            raise ContentError([Problem(brand.source, None, str(err))]) from None
+
+    def make_sheet(self, sheet: Sheet) -> ComposedPdf:
+        """One sheet as PDF bytes; every failure is a ContentError naming a file and line."""
+        template = f"{sheet.layout}/{SHEET_TEMPLATE}"
+        root = render_page(self.project, template, sheet_context(self.library, sheet))
+        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
+        try:
+            return compose_page(root, ink, self._metadata(sheet))
+        except Overflow as err:
+            raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
+        except FontProblem as err:
+            raise ContentError([self._locate_glyph_problem(sheet, err)]) from None
+        except AttrError as err:
+            raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
+
+    def _metadata(self, sheet: Sheet) -> Metadata:
+        brand = self.library.brand
+        names = [self.library.items(s.kind)[i] for s in sheet.sections if s.kind != "topics" for i in s.ids]
+        keywords = tuple(dict.fromkeys(["massage", "self-care", *(item.name for item in names)]))
+        return Metadata(title=sheet.title, author=brand.name,
+                        subject=sheet.subtitle or f"A handout from {brand.name}",
+                        keywords=keywords, language=brand.language)
+
+    def _locate_glyph_problem(self, sheet: Sheet, err: FontProblem) -> Problem:
+        """Point at the content file and line holding the character the font lacks."""
+        char = str(err).split("'")[1] if "'" in str(err) else ""
+        sources = [sheet.source, self.library.brand.source]
+        sources += [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
+        for shown in dict.fromkeys(sources):
+            path = self.project.root / shown
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for number, line in enumerate(lines, 1):
+                if char and char in line:
+                    return Problem(shown, number, str(err))
+        return Problem(sheet.source, None, str(err))
+
+
+# How each kind of target is made, given a Press for the library: one ComposedPdf per output,
+# in the order of Target.outputs. A new kind of output adds its maker here and its targets
+# in depends.plan.
+MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
+    "sheet": lambda press, target: (press.make_sheet(press.library.sheets[target.id]),),
+}
+
+POOL_MIN_TARGETS = 8   # below this, starting worker processes costs more than it saves
+
+
+# The project and library a pool's worker processes make targets from; set before forking.
+_SHARED: tuple[Project, Library] | None = None
+_WORKER_PRESS: Press | None = None
+
+
+def _make_in_worker(target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
+    global _WORKER_PRESS
+    if _WORKER_PRESS is None:
+        _WORKER_PRESS = Press(*_SHARED)
+    try:
+        return target.key, MAKERS[target.kind](_WORKER_PRESS, target), []
+    except ContentError as err:
+        return target.key, None, err.problems
+
+
+def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[ComposedPdf, ...]]:
+    """Make every target, on all cores when there are enough; raise ContentError with every problem."""
+    global _SHARED
+    workers = workers or len(os.sched_getaffinity(0))
+    problems: list[Problem] = []
+    made: dict[str, tuple[ComposedPdf, ...]] = {}
+
+    def collect(results: Iterable) -> None:
+        for done, (key, pdfs, found) in enumerate(results, 1):
+            problems.extend(found)
+            if pdfs is not None:
+                made[key] = pdfs
+            if progress:
+                progress(done, len(targets))
+
+    if workers > 1 and len(targets) >= POOL_MIN_TARGETS and "fork" in multiprocessing.get_all_start_methods():
+        # Forked workers inherit the loaded library and imported modules instead of redoing them.
+        _SHARED = (project, library)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunk = max(1, min(16, len(targets) // (workers * 8)))
+                collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
+        finally:
+            _SHARED = None
+    else:
+        press = Press(project, library)
+
+        def one(target):
+            try:
+                return target.key, MAKERS[target.kind](press, target), []
+            except ContentError as err:
+                return target.key, None, err.problems
+
+        collect(map(one, targets))
+    if problems:
+        raise ContentError(problems)
+    return made
