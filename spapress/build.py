@@ -12,6 +12,7 @@ nothing to do never loads ReportLab.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -22,13 +23,13 @@ from .lock import build_lock
 from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
                        why_stale, write_manifest)
 from .model import Project
-from .output import write_atomically
+from .output import stage_file
 from .schema import did_you_mean
 
 if TYPE_CHECKING:
     from .compose import ComposedPdf
 
-WRITE_BATCH = 100      # outputs written between two manifest updates
+WRITE_BATCH = 250  # outputs published between two manifest updates
 
 
 @dataclass(frozen=True)
@@ -104,18 +105,47 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
         if force:
             stale.update((key, "--force") for key in chosen_keys)
         to_make = [target for target in chosen if stale[target.key]]
-        made = _make(project, library, to_make, workers, progress) if to_make else {}
-        complete = not any(why for key, why in stale.items() if key not in chosen_keys)
-        removed = _write(project, manifest, targets, to_make, made, sources, complete, builder)
+        staged = _Staged({target.key: target for target in to_make})
+        try:
+            made = _make(project, library, to_make, workers, progress, staged.add) if to_make else {}
+            complete = not any(why for key, why in stale.items() if key not in chosen_keys)
+            removed = _write(project, manifest, targets, to_make, staged, sources, complete, builder)
+        finally:
+            staged.discard()
         built = _as_built(to_make, made, stale)
         unchanged = tuple(target.id for target in chosen if not stale[target.key])
         return BuildReport(built, unchanged, removed)
 
 
-def _make(project, library, targets, workers, progress):
+def _make(project, library, targets, workers, progress, on_made=None):
     from .press import make_all  # loads ReportLab: only now that something must be made
 
-    return make_all(project, library, targets, workers, progress)
+    return make_all(project, library, targets, workers, progress, on_made)
+
+
+class _Staged:
+    """New output files written to hidden temporary files as soon as each target is made, so
+    disk writes overlap the making; published by _write, deleted if the build fails."""
+
+    def __init__(self, targets: dict[str, Target]):
+        self.targets = targets
+        self.temp: dict[Path, Path] = {}      # output path -> temporary file with its new bytes
+        self.sha256: dict[Path, str] = {}
+
+    def add(self, key: str, pdfs) -> None:
+        for path, pdf in zip(self.targets[key].outputs, pdfs):
+            self.temp[path] = stage_file(path, pdf.data)
+            self.sha256[path] = hash_bytes(pdf.data)
+
+    def publish(self, path: Path) -> str:
+        """Rename the staged file over path; returns its sha256."""
+        os.replace(self.temp.pop(path), path)
+        return self.sha256[path]
+
+    def discard(self) -> None:
+        for temp in self.temp.values():
+            temp.unlink(missing_ok=True)
+        self.temp.clear()
 
 
 def up_to_date(project: Project, manifest: Manifest, sources: dict[str, str], builder: str,
@@ -144,9 +174,8 @@ def _as_built(targets: list[Target], made: dict, stale: dict[str, str | None]) -
 
 
 def _write(project: Project, manifest: Manifest, targets: list[Target], to_make: list[Target],
-           made: dict[str, tuple[ComposedPdf, ...]], sources: dict[str, str], complete: bool,
-           builder: str) -> tuple[Path, ...]:
-    """Write the made outputs and remove orphaned ones, keeping the manifest true throughout:
+           staged: _Staged, sources: dict[str, str], complete: bool, builder: str) -> tuple[Path, ...]:
+    """Publish the staged outputs and remove orphaned ones, keeping the manifest true throughout:
     an entry is dropped (manifest written) before its files change and added back after."""
     out = project.out
     keys = {target.key for target in targets}
@@ -178,10 +207,7 @@ def _write(project: Project, manifest: Manifest, targets: list[Target], to_make:
             entries.pop(target.key, None)
         save(final=False)
         for target in batch:
-            records = []
-            for path, pdf in zip(target.outputs, made[target.key]):
-                write_atomically(path, pdf.data)
-                records.append(record_output(out, path, hash_bytes(pdf.data)))
-            entries[target.key] = fresh_entry(target, sources, builder, tuple(records))
+            records = tuple(record_output(out, path, staged.publish(path)) for path in target.outputs)
+            entries[target.key] = fresh_entry(target, sources, builder, records)
     save(final=True)
     return tuple(sorted(removed))

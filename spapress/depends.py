@@ -99,22 +99,15 @@ def _shown_path(project: Project, shown: str) -> Path:
     return path if path.is_absolute() else project.root / path
 
 
-def layout_inputs(project: Project, layout: str, sources: dict[str, Path]) -> set[str]:
+def layout_inputs(project: Project, layout: str, sources: dict[str, Path]) -> frozenset[str]:
     """Files a layout may read: its own folder and every shared folder in layouts/ (partials,
     art, images), but not the fonts (the brand names those) nor another layout's folder."""
     layouts = project.layouts
     other_layouts = {p.name for p in layouts.iterdir() if p.is_dir() and p.name != layout
                      and any((p / marker).is_file() for marker in LAYOUT_MARKERS)} if layouts.is_dir() else set()
     skip = other_layouts | {"fonts"}
-    picked = set()
-    for name in sources:
-        if not name.startswith("layouts/"):
-            continue
-        parts = name.split("/")
-        if len(parts) > 2 and parts[1] in skip:
-            continue
-        picked.add(name)
-    return picked
+    return frozenset(name for name in sources if name.startswith("layouts/")
+                     and not (name.count("/") > 1 and name.split("/")[1] in skip))
 
 
 def brand_inputs(project: Project, library: Library) -> set[str]:
@@ -126,17 +119,20 @@ def brand_inputs(project: Project, library: Library) -> set[str]:
     return {label(project, path) for path in files}
 
 
-def sheet_target(project: Project, library: Library, sheet: Sheet, sources: dict[str, Path]) -> Target:
+def sheet_target(project: Project, library: Library, sheet: Sheet, layout_files: frozenset[str],
+                 brand_files: set[str]) -> Target:
     """A handout: its sheet file, the brand, every item it shows, and its layout's files."""
     items = [library.items(section.kind)[i] for section in sheet.sections for i in section.ids]
     inputs = {label(project, _shown_path(project, sheet.source))}
     inputs |= {label(project, _shown_path(project, item.source)) for item in items}
-    inputs |= brand_inputs(project, library)
-    inputs |= layout_inputs(project, sheet.layout, sources)
-    return Target("sheet", sheet.id, (project.out / f"{sheet.id}.pdf",), frozenset(inputs))
+    return Target("sheet", sheet.id, (project.out / f"{sheet.id}.pdf",), frozenset(inputs | brand_files | layout_files))
 
 
 def plan(project: Project, library: Library, sources: dict[str, Path]) -> list[Target]:
     """Every target the library defines, in a stable order. A new kind of output adds its
-    targets here (and its maker in build.MAKERS)."""
-    return [sheet_target(project, library, sheet, sources) for sheet in library.sheets.values()]
+    targets here (and its maker in press.MAKERS)."""
+    brand_files = brand_inputs(project, library)
+    layouts = {layout: layout_inputs(project, layout, sources)
+               for layout in {sheet.layout for sheet in library.sheets.values()}}
+    return [sheet_target(project, library, sheet, layouts[sheet.layout], brand_files)
+            for sheet in library.sheets.values()]

@@ -84,7 +84,7 @@ def write_manifest(out: Path, manifest: Manifest) -> None:
                           "outputs": [o.__dict__ for o in e.outputs]}
                     for key, e in sorted(manifest.entries.items())},
     }
-    write_atomically(manifest_path(out), (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    write_atomically(manifest_path(out), (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8"))
 
 
 def record_output(out: Path, path: Path, sha256: str) -> OutputRecord:

@@ -107,8 +107,13 @@ def _make_in_worker(target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None
 
 
 def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[ComposedPdf, ...]]:
-    """Make every target, on all cores when there are enough; raise ContentError with every problem."""
+             progress: Callable[[int, int], None] | None = None,
+             on_made: Callable[[str, tuple[ComposedPdf, ...]], None] | None = None) -> dict[str, tuple[ComposedPdf, ...]]:
+    """Make every target, on all cores when there are enough; raise ContentError with every problem.
+
+    on_made, if given, sees each target's PDFs as soon as they exist (while others are still
+    being made), and progress(done, total) is called after each target.
+    """
     global _SHARED
     workers = workers or len(os.sched_getaffinity(0))
     problems: list[Problem] = []
@@ -119,6 +124,8 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
             problems.extend(found)
             if pdfs is not None:
                 made[key] = pdfs
+                if on_made and not problems:
+                    on_made(key, pdfs)
             if progress:
                 progress(done, len(targets))
 
