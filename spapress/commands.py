@@ -7,4 +7,6 @@ plain build starts fast. A handout or booklet may not take one of these names as
 from __future__ import annotations
 
 # name -> ("module:function", one-line description for --help)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "watch": (".watch:run", "rebuild the handouts each time a file in handouts/ or layouts/ is saved"),
+}
