@@ -6,8 +6,10 @@ is stale.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from typing import Callable, Iterable
 
 from .compose import ComposedPdf, Metadata, Overflow, compose_page
@@ -89,11 +91,23 @@ MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
 }
 
 POOL_MIN_TARGETS = 8   # below this, starting worker processes costs more than it saves
+PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
 
 
 # The project and library a pool's worker processes make targets from; set before forking.
 _SHARED: tuple[Project, Library] | None = None
 _WORKER_PRESS: Press | None = None
+
+
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer: a worker ends as soon as its build process does, even one killed outright
+    (Linux's parent-death signal), instead of working on for nobody."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers then end when they next report back
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
 
 
 def _make_in_worker(target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
@@ -133,7 +147,7 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
         # Forked workers inherit the loaded library and imported modules instead of redoing them.
         _SHARED = (project, library)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, _end_with_parent, (os.getpid(),)) as pool:
                 chunk = max(1, min(16, len(targets) // (workers * 8)))
                 collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
         finally:
