@@ -148,7 +148,7 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
         _SHARED = (project, library)
         try:
             with multiprocessing.get_context("fork").Pool(workers, _end_with_parent, (os.getpid(),)) as pool:
-                chunk = max(1, min(16, len(targets) // (workers * 8)))
+                chunk = max(1, min(4, len(targets) // (workers * 8)))  # small: no worker idles long at the end
                 collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
         finally:
             _SHARED = None
