@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .depends import Target, builder_version, hash_bytes, hash_file, plan, source_files
 from .errors import UsageError
+from .load import load_library
 from .lock import build_lock
 from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
                        why_stale, write_manifest)
@@ -74,8 +75,6 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
     """Bring the requested outputs (all by default) up to date; with write=False, make every
     requested one to check it and write nothing. Raises ContentError listing every problem."""
     if not write:
-        from .load import load_library
-
         library = load_library(project)
         chosen = select_targets(plan(project, library, source_files(project)), ids)
         made = _make(project, library, chosen, workers, progress)
@@ -91,8 +90,6 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             unchanged = up_to_date(project, manifest, sources, builder, ids)
             if unchanged is not None:
                 return BuildReport((), unchanged, ())
-
-        from .load import load_library
 
         library = load_library(project)
         targets = plan(project, library, files)

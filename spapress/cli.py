@@ -13,6 +13,7 @@ from .errors import ContentError, UsageError
 from .model import Project
 
 EXIT_OK, EXIT_PROBLEM = 0, 2
+EXIT_STOPPED = 130  # the shell's code for Ctrl+C
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +97,11 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
         return EXIT_PROBLEM
     except ContentError as err:
         return _report_problems(err, stderr)
+    except KeyboardInterrupt:
+        if progress:
+            progress.clear()
+        print("make_pdfs.py: stopped; each PDF is either as it was or complete and new", file=stderr)
+        return EXIT_STOPPED
     finally:
         if progress:
             progress.clear()
@@ -151,6 +157,7 @@ class _Progress:
     def clear(self) -> None:
         if self.shown:
             print("\r\033[K", end="", file=self.stream, flush=True)
+            self.shown = False
 
 
 def _run_command(name: str, argv: list[str], root: Path, stdout, stderr) -> int:

@@ -99,9 +99,10 @@ _SHARED: tuple[Project, Library] | None = None
 _WORKER_PRESS: Press | None = None
 
 
-def _end_with_parent(parent: int) -> None:
-    """Pool initializer: a worker ends as soon as its build process does, even one killed outright
-    (Linux's parent-death signal), instead of working on for nobody."""
+def _start_worker(parent: int) -> None:
+    """Pool initializer. Ctrl+C is the build's to handle (it stops the pool); and a worker ends as
+    soon as its build does, even one killed outright (Linux's parent-death signal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: workers then end when they next report back
@@ -147,7 +148,7 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
         # Forked workers inherit the loaded library and imported modules instead of redoing them.
         _SHARED = (project, library)
         try:
-            with multiprocessing.get_context("fork").Pool(workers, _end_with_parent, (os.getpid(),)) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (os.getpid(),)) as pool:
                 chunk = max(1, min(4, len(targets) // (workers * 8)))  # small: no worker idles long at the end
                 collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
         finally:

@@ -44,20 +44,23 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
                                step=50, stop_event=stop, yield_on_timeout=True, rust_timeout=500,
                                raise_interrupt=False)
     ready = False
-    for changed in changes:
-        # The first (empty) yield means the watcher is running, so no save after the line below is missed.
-        if not ready:
-            _rebuild(paths, stdout, stderr)
-            print(f"watching {paths.show(paths.content)}/ and {paths.show(paths.layouts)}/ for changes; "
-                  f"press Ctrl+C to stop", file=stdout, flush=True)
-            ready = True
-        elif changed:
-            names = _changed_names(paths, changed)
-            if not names:
-                continue  # only short-lived files came and went (an editor's temporary copy)
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            print(f"changed: {shown}", file=stdout, flush=True)
-            _rebuild(paths, stdout, stderr)
+    try:
+        for changed in changes:
+            # The first (empty) yield means the watcher runs, so no save after the line below is missed.
+            if not ready:
+                _rebuild(paths, stdout, stderr)
+                print(f"watching {paths.show(paths.content)}/ and {paths.show(paths.layouts)}/ for changes; "
+                      f"press Ctrl+C to stop", file=stdout, flush=True)
+                ready = True
+            elif changed:
+                names = _changed_names(paths, changed)
+                if not names:
+                    continue  # only short-lived files came and went (an editor's temporary copy)
+                shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                print(f"changed: {shown}", file=stdout, flush=True)
+                _rebuild(paths, stdout, stderr)
+    except KeyboardInterrupt:  # Ctrl+C during a rebuild; the child has stopped too, writing nothing
+        pass
     print("stopped watching", file=stdout, flush=True)
     return EXIT_OK
 
@@ -110,6 +113,9 @@ def _rebuild(paths: Project, stdout, stderr) -> None:
 def _child_build(paths: Project, send) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     out, err = io.StringIO(), io.StringIO()
-    code = build_and_report(paths, None, stdout=out, stderr=err)
+    try:
+        code = build_and_report(paths, None, stdout=out, stderr=err)
+    except KeyboardInterrupt:  # Ctrl+C reaches the whole process group; the build cleaned up after itself
+        return
     send.send((code, out.getvalue(), err.getvalue()))
     send.close()
