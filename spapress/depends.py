@@ -74,23 +74,27 @@ def hash_sources(project: Project) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def builder_version() -> str:
-    """A hash naming this builder: the press's own source, Python, and the libraries it draws with.
-
-    Library versions come from their installed dist-info folder names, which is far quicker than
-    importlib.metadata and needs no import of the libraries themselves.
-    """
+    """A hash naming this builder: the press's own source, Python, and the libraries it draws with."""
     digest = hashlib.sha256(sys.version.encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for dist, module in BUILDER_PARTS.items():
-        spec = importlib.util.find_spec(module)
-        origin = Path(spec.origin) if spec and spec.origin else None
-        site = origin.parent.parent if origin and origin.name == "__init__.py" else origin.parent if origin else None
-        infos = sorted(p.name for p in site.glob("*.dist-info")
-                       if p.name.lower().replace("-", "_").startswith(dist.replace("-", "_") + "-")) if site else []
-        digest.update(f"{dist}={','.join(infos) or 'missing'}\0".encode())
+        digest.update(f"{dist}={installed_release(dist, module)}\0".encode())
     return digest.hexdigest()
+
+
+def installed_release(dist: str, module: str) -> str:
+    """The name of a distribution's installed dist-info folder (it carries the version), found
+    beside its module without importing it; far quicker than importlib.metadata."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return "missing"
+    origin = Path(spec.origin)
+    site = origin.parent.parent if origin.name == "__init__.py" else origin.parent
+    name = dist.lower().replace("-", "_")  # dist-info folders are named NAME-VERSION.dist-info
+    found = sorted(p.name for p in site.glob("*.dist-info") if p.name.split("-", 1)[0].lower() == name)
+    return ",".join(found) or "unknown"
 
 
 def _shown_path(project: Project, shown: str) -> Path:

@@ -111,14 +111,19 @@ def _start_worker(parent: int) -> None:
         os._exit(1)
 
 
-def _make_in_worker(target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
-    global _WORKER_PRESS
-    if _WORKER_PRESS is None:
-        _WORKER_PRESS = Press(*_SHARED)
+def _make_one(press: Press, target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
+    """(target key, its PDFs or None, the problems found)."""
     try:
-        return target.key, MAKERS[target.kind](_WORKER_PRESS, target), []
+        return target.key, MAKERS[target.kind](press, target), []
     except ContentError as err:
         return target.key, None, err.problems
+
+
+def _make_in_worker(target: Target):
+    global _WORKER_PRESS
+    if _WORKER_PRESS is None:  # one Press per worker, so its caches serve every target it makes
+        _WORKER_PRESS = Press(*_SHARED)
+    return _make_one(_WORKER_PRESS, target)
 
 
 def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
@@ -130,7 +135,7 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     being made), and progress(done, total) is called after each target.
     """
     global _SHARED
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     problems: list[Problem] = []
     made: dict[str, tuple[ComposedPdf, ...]] = {}
 
@@ -155,14 +160,7 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
             _SHARED = None
     else:
         press = Press(project, library)
-
-        def one(target):
-            try:
-                return target.key, MAKERS[target.kind](press, target), []
-            except ContentError as err:
-                return target.key, None, err.problems
-
-        collect(map(one, targets))
+        collect(_make_one(press, target) for target in targets)
     if problems:
         raise ContentError(problems)
     return made

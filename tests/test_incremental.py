@@ -242,3 +242,12 @@ def test_progress_never_shows_when_not_on_a_terminal(tmp_path):
         progress(7, 50)
         progress.clear()
     assert (tmp_path / "log").read_text() == ""
+
+
+@pytest.mark.parametrize("dist,module", [("reportlab", "reportlab"), ("pyyaml", "yaml"), ("rl_accel", "_rl_accel")])
+def test_the_builder_knows_each_library_version(dist, module):
+    from importlib import metadata
+
+    from spapress.depends import installed_release
+
+    assert installed_release(dist, module).lower() == f"{dist}-{metadata.version(dist)}.dist-info".lower()
