@@ -107,7 +107,7 @@ def _rebuild(paths: Project, stdout, stderr) -> None:
         print(f"the build stopped unexpectedly (exit status {child.exitcode}); waiting for the next change",
               file=stderr, flush=True)
     elif code != EXIT_OK:
-        print("fix it and save again; still watching", file=stderr, flush=True)
+        print("still watching; save a file to try again", file=stderr, flush=True)
 
 
 def _child_build(paths: Project, send) -> None:

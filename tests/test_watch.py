@@ -84,7 +84,7 @@ def test_watch_rebuilds_on_save_shows_mistakes_and_picks_up_new_files(site, watc
 
     site.edit("handouts/points/top-of-shoulders.yaml", "duration:", "duraton:")
     watcher.wait_for("handouts/points/top-of-shoulders.yaml:", stream="err")
-    watcher.wait_for("fix it and save again; still watching", stream="err")
+    watcher.wait_for("still watching; save a file to try again", stream="err")
 
     site.edit("handouts/points/top-of-shoulders.yaml", "duraton:", "duration:")
     site.write("handouts/sheets/fresh.yaml", site.path("handouts/sheets/why-backs-get-tense.yaml").read_text())
@@ -93,3 +93,10 @@ def test_watch_rebuilds_on_save_shows_mistakes_and_picks_up_new_files(site, watc
 
     assert watcher.stop() == 0
     assert watcher.seen[-1] == "out: stopped watching"
+
+
+def test_watch_with_a_bad_argument_is_a_one_line_usage_error(site):
+    run = site.run("watch", "--colour", "red")
+    assert (run.code, run.err.strip()) == (2, "make_pdfs.py: error: unrecognized arguments: --colour red (see --help)")
+    run = site.run("watch", "--content", "nowhere")
+    assert (run.code, run.err.strip()) == (2, "make_pdfs.py: error: argument --content: folder 'nowhere' not found")
