@@ -97,6 +97,11 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
         return EXIT_PROBLEM
     except ContentError as err:
         return _report_problems(err, stderr)
+    except OSError as err:  # the disk, not the content: full, read-only, or changed under us
+        where = paths.show(Path(err.filename)) if err.filename else paths.show(paths.out)
+        print(f"make_pdfs.py: error: cannot write {where}: {err.strerror}; "
+              f"each PDF is either as it was or complete and new", file=stderr)
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         if progress:
             progress.clear()

@@ -24,8 +24,12 @@ class Busy(UsageError):
 @contextmanager
 def build_lock(out: Path, shown: str):
     """Hold the output folder's lock for the duration; raise Busy at once if another build has it."""
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise UsageError(f"argument --out: cannot write in {shown}/ ({err.strerror}); "
+                         f"choose another folder with --out DIR") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

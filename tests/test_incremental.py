@@ -251,3 +251,12 @@ def test_the_builder_knows_each_library_version(dist, module):
     from spapress.depends import installed_release
 
     assert installed_release(dist, module).lower() == f"{dist}-{metadata.version(dist)}.dist-info".lower()
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_one_line_usage_error(site):
+    site.write("handouts-copy.txt", "not a folder\n")
+    run = site.run("--out", str(site.path("handouts-copy.txt") / "pdfs"))
+    assert run.code == 2
+    assert run.err.count("\n") == 1
+    assert run.err.startswith("make_pdfs.py: error: argument --out: cannot write in ")
+    assert run.err.strip().endswith("(Not a directory); choose another folder with --out DIR")
