@@ -117,11 +117,12 @@ def why_stale(target: Target, entry: Entry | None, sources: Mapping[str, str], b
         return "new"
     if entry.builder != builder:
         return "the builder changed"
-    changed = sorted(name for name in target.inputs if entry.inputs.get(name) != sources.get(name))
+    changed = sorted(name for name in target.inputs if name in entry.inputs and entry.inputs[name] != sources.get(name))
     if changed:
-        named = " and ".join(changed[:MAX_NAMED]) if len(changed) <= MAX_NAMED else (
-            f"{', '.join(changed[:MAX_NAMED])} and {len(changed) - MAX_NAMED} more")
-        return f"{named} changed"
+        return f"{_listed(changed)} changed"
+    newly_used = sorted(name for name in target.inputs if name not in entry.inputs)
+    if newly_used:  # e.g. a layout folder gained a file
+        return f"now uses {_listed(newly_used)}"
     expected = {path.relative_to(out).as_posix() for path in target.outputs}
     if expected != {record.name for record in entry.outputs}:
         return "output missing"
@@ -130,6 +131,14 @@ def why_stale(target: Target, entry: Entry | None, sources: Mapping[str, str], b
         if state:
             return state
     return None
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c', or 'a, b, c and 4 more'."""
+    shown, rest = names[:MAX_NAMED], len(names) - MAX_NAMED
+    if rest > 0:
+        return f"{', '.join(shown)} and {rest} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def fresh_entry(target: Target, sources: Mapping[str, str], builder: str, outputs: tuple[OutputRecord, ...]) -> Entry:

@@ -260,3 +260,24 @@ def test_an_output_folder_that_cannot_be_written_is_a_one_line_usage_error(site)
     assert run.err.count("\n") == 1
     assert run.err.startswith("make_pdfs.py: error: argument --out: cannot write in ")
     assert run.err.strip().endswith("(Not a directory); choose another folder with --out DIR")
+
+
+def test_reasons_name_every_changed_file_up_to_three(built):
+    for name in ("base-of-spine", "top-of-shoulders"):
+        built.edit(f"handouts/points/{name}.yaml", "duration:", "duration: 2 minutes #")
+    built.edit("handouts/brand.yaml", "phone: (402) 384-8400", "phone: (402) 555-0199")
+    reasons = set(made(built.run()).values())
+    assert "brand.yaml, points/base-of-spine.yaml and points/top-of-shoulders.yaml changed" in reasons
+    for layout in ("classic", "calm"):
+        styles = built.path(f"layouts/{layout}/styles.yaml")
+        styles.write_text(styles.read_text(encoding="utf-8") + "\n# tuned\n", encoding="utf-8")
+    built.edit("handouts/brand.yaml", "phone: (402) 555-0199", "phone: (402) 555-0198")
+    for name in ("base-of-spine", "top-of-shoulders"):
+        built.edit(f"handouts/points/{name}.yaml", "duration:", "duration: 3 minutes #")
+    assert "brand.yaml, layouts/classic/styles.yaml, points/base-of-spine.yaml and 1 more changed" in \
+        set(made(built.run()).values())
+
+
+def test_a_file_added_to_a_layout_folder_is_named(built):
+    built.write("layouts/partials/extra.xml.j2", "{# kept for later #}\n")
+    assert set(made(built.run()).values()) == {"now uses layouts/partials/extra.xml.j2"}
