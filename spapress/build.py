@@ -1,10 +1,11 @@
 """The whole story of a build: find what is stale, make it (on all cores), then write.
 
 A build hashes the source files and compares them with the manifest in the output folder;
-only targets whose inputs, builder or output file changed are made again. Nothing is written
-until every stale target has been made, so a build with any problem leaves earlier PDFs
-exactly as they were. Writing holds the output folder's lock and keeps the manifest true at
-every moment: a target's record is dropped before its files change and added back after.
+only targets whose inputs, builder or output file changed are made again. New PDFs wait in
+hidden temporary files until every stale target has been made, so a build with any problem
+leaves earlier PDFs exactly as they were. A build holds the output folder's lock throughout
+and keeps the manifest true at every moment: a target's record is dropped before its files
+are replaced and added back after.
 
 Making lives in press.py and is imported only when something must be made, so a build with
 nothing to do never loads ReportLab.
