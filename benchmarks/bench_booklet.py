@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spapress.booklet import make_booklet  # noqa: E402
-from spapress.build import Press  # noqa: E402
+from spapress.press import Press  # noqa: E402
 from spapress.load import load_library  # noqa: E402
 from spapress.model import Project  # noqa: E402
 

@@ -1,152 +1,245 @@
-"""The whole story of a build: load content, render each sheet's and booklet's layouts, compose, then write.
+"""The whole story of a build: find what is stale, make it (on all cores), then write.
 
-Nothing is written until every requested handout has been made, so a build with any
-problem leaves earlier PDFs exactly as they were.
+A build hashes the source files and compares them with the manifest in the output folder;
+only targets whose inputs, builder or output file changed are made again. New PDFs wait in
+hidden temporary files until every stale target has been made, so a build with any problem
+leaves earlier PDFs exactly as they were. A build holds the output folder's lock throughout
+and keeps the manifest true at every moment: a target's record is dropped before its files
+are replaced and added back after.
+
+Making lives in press.py and is imported only when something must be made, so a build with
+nothing to do never loads ReportLab.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from .compose import ComposedPdf, Metadata, Overflow, compose_page
-from .elements import AttrError, Ink
-from .errors import ContentError, Problem, UsageError
-from .fonts import FontProblem, register_family
-from .booklet import make_booklet
-from .layout import SHEET_TEMPLATE, render_page, sheet_context
+from .depends import Target, builder_version, hash_bytes, hash_file, plan, source_files
+from .errors import UsageError
 from .load import load_library
-from .model import Booklet, ClientCard, Library, Project, Sheet
-from .output import write_atomically
+from .lock import build_lock
+from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
+                       why_stale, write_manifest)
+from .model import Project
+from .output import stage_file
 from .schema import did_you_mean
-from .styles import StyleSheet, load_style_sheet
+
+if TYPE_CHECKING:
+    from .compose import ComposedPdf
+
+WRITE_BATCH = 250  # outputs published between two manifest updates
 
 
 @dataclass(frozen=True)
 class Built:
-    """One finished PDF: where it goes, its bytes, and a short description for people."""
+    """One finished output file: where it goes, what it is, and why it was made."""
 
     id: str
     path: Path
-    data: bytes
-    description: str
+    pdf: ComposedPdf
+    why: str = ""
+    kind: str = "sheet"     # the target's kind: sheet or booklet
+    same: bool = False      # made again byte for byte as before, so the file was left untouched
 
 
-class Press:
-    """Makes handout PDFs from one loaded library; caches style sheets and fonts between sheets."""
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: files made, targets left as they were, and outputs removed."""
 
-    def __init__(self, project: Project, library: Library):
-        self.project, self.library = project, library
-        self._styles: dict[str, StyleSheet] = {}
+    built: tuple[Built, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[tuple[Path, str], ...]   # each removed file and why
 
-    def styles(self, layout: str) -> StyleSheet:
-        if layout not in self._styles:
-            path = self.project.layouts / layout / "styles.yaml"
-            if not path.is_file():
-                raise ContentError([Problem(self.project.show(path), None, "style sheet not found; every layout needs a styles.yaml")])
-            self._styles[layout] = load_style_sheet(path, self.project.show(path))
-        return self._styles[layout]
+    @property
+    def made(self) -> int:
+        """How many targets were made (a target may write more than one file)."""
+        return len({(item.kind, item.id) for item in self.built})
 
-    def faces(self):
-        brand = self.library.brand
-        try:
-            return {"body": register_family(brand.body_font), "heading": register_family(brand.heading_font)}
-        except FontProblem as err:
-            raise ContentError([Problem(brand.source, None, str(err))]) from None
-
-    def make_sheet(self, sheet: Sheet, client: ClientCard | None = None) -> ComposedPdf:
-        """One sheet as PDF bytes (personalised when client is given); failures are ContentErrors."""
-        template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-        root = render_page(self.project, template, sheet_context(self.library, sheet, client))
-        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
-        try:
-            return compose_page(root, ink, self._metadata(sheet))
-        except Overflow as err:
-            raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
-        except FontProblem as err:
-            raise ContentError([self.locate_glyph(err, self.sources_of(sheet), sheet.source)]) from None
-        except AttrError as err:
-            raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
-
-    def _metadata(self, sheet: Sheet) -> Metadata:
-        brand = self.library.brand
-        names = [self.library.items(s.kind)[i] for s in sheet.sections if s.kind != "topics" for i in s.ids]
-        keywords = tuple(dict.fromkeys(["massage", "self-care", *(item.name for item in names)]))
-        return Metadata(title=sheet.title, author=brand.name,
-                        subject=sheet.subtitle or f"A handout from {brand.name}",
-                        keywords=keywords, language=brand.language)
-
-    def sources_of(self, sheet: Sheet) -> list[str]:
-        """The content files whose text a sheet shows."""
-        sources = [sheet.source, self.library.brand.source]
-        return sources + [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
-
-    def locate_glyph(self, err: FontProblem, sources: list[str], fallback: str) -> Problem:
-        """Point at the content file and line holding the character the font lacks."""
-        char = str(err).split("'")[1] if "'" in str(err) else ""
-        for shown in dict.fromkeys(sources):
-            path = self.project.root / shown
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError:
-                continue
-            for number, line in enumerate(lines, 1):
-                if char and char in line:
-                    return Problem(shown, number, str(err))
-        return Problem(fallback, None, str(err))
+    def made_of(self, kind: str) -> int:
+        return len({item.id for item in self.built if item.kind == kind})
 
 
-def select_targets(library: Library, ids: list[str] | None) -> tuple[list[Sheet], list[Booklet]]:
-    """The handouts and booklets to build: those named, or all of them."""
+def select_targets(targets: list[Target], ids: list[str] | None) -> list[Target]:
+    """The targets named on the command line (all by default); an unknown id is a UsageError."""
     if not ids:
-        return list(library.sheets.values()), list(library.booklets.values())
-    known = {**library.sheets, **library.booklets}
-    unknown = [i for i in ids if i not in known]
+        return targets
+    by_id = {target.id: target for target in targets}
+    unknown = [i for i in ids if i not in by_id]
     if unknown:
         name = unknown[0]
-        raise UsageError(f"argument ID: no handout or booklet '{name}'{did_you_mean(name, known)}; "
-                         f"known: {', '.join(known) or 'none'}")
-    wanted = list(dict.fromkeys(ids))
-    return ([library.sheets[i] for i in wanted if i in library.sheets],
-            [library.booklets[i] for i in wanted if i in library.booklets])
+        raise UsageError(f"argument ID: no handout or booklet '{name}'{did_you_mean(name, by_id)}; "
+                         f"known: {', '.join(by_id) or 'none'}")
+    return [by_id[i] for i in dict.fromkeys(ids)]
 
 
-def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
-          impose: bool = False, print_shop: bool = False) -> list[Built]:
-    """Make the requested handouts and booklets (all by default); write them only if every one succeeded.
+def build(project: Project, ids: list[str] | None = None, *, write: bool = True, force: bool = False,
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+          impose: bool = False, print_shop: bool = False) -> BuildReport:
+    """Bring the requested outputs (all by default) up to date; with write=False, make every
+    requested one to check it and write nothing. Raises ContentError listing every problem.
 
-    impose and print_shop add those copies of every booklet built, on top of what each booklet asks for."""
-    library = load_library(project)
-    sheets, booklets = select_targets(library, ids)
-    press = Press(project, library)
-    problems: list[Problem] = []
-    built: list[Built] = []
-    for sheet in sheets:
+    impose and print_shop add those copies to every booklet, on top of what its file asks for."""
+    copies = {"impose": impose, "print_shop": print_shop}
+    if not write:
+        library = load_library(project)
+        chosen = select_targets(plan(project, library, source_files(project), **copies), ids)
+        made = _make(project, library, chosen, workers, progress)
+        return BuildReport(_as_built(chosen, made, {}), (), ())
+
+    with build_lock(project.out, project.show(project.out)):
+        remove_leftovers(project.out)
+        manifest = read_manifest(project.out)
+        builder = builder_version()
+        files = source_files(project)
+        sources = {name: hash_file(path) for name, path in files.items()}
+        if not (force or impose or print_shop):  # extra copies may be new: look properly
+            unchanged = up_to_date(project, manifest, sources, builder, ids)
+            if unchanged is not None:
+                return BuildReport((), unchanged, ())
+
+        library = load_library(project)
+        targets = plan(project, library, files, **copies)
+        chosen = select_targets(targets, ids)
+        for target in targets:  # inputs outside the content and layouts folders
+            sources.update((name, hash_file(Path(name))) for name in target.inputs if name not in sources)
+        stale = {target.key: why_stale(target, manifest.entries.get(target.key), sources, builder, project.out)
+                 for target in targets}
+        chosen_keys = {target.key for target in chosen}
+        if force:
+            stale.update((key, "--force") for key in chosen_keys)
+        to_make = [target for target in chosen if stale[target.key]]
+        staged = _Staged({target.key: target for target in to_make})
         try:
-            pdf = press.make_sheet(sheet)
-        except ContentError as err:
-            problems.extend(err.problems)
-            continue
-        built.append(Built(sheet.id, project.out / f"{sheet.id}.pdf", pdf.data, f"1 page, body text {pdf.body_size:g} pt"))
-    for booklet in booklets:
-        try:
-            made = make_booklet(press, booklet, impose_copy=impose or booklet.impose,
-                                print_shop_copy=print_shop or booklet.print_shop)
-        except ContentError as err:
-            problems.extend(err.problems)
-            continue
-        folder = project.out / "booklets"
-        built.append(Built(booklet.id, folder / f"{booklet.id}.pdf", made.reading.data, f"booklet of {made.reading.pages} pages"))
-        if made.imposed is not None:
-            sheets_needed = -(-made.reading.pages // 4)
-            built.append(Built(booklet.id, folder / f"{booklet.id}-imposed.pdf", made.imposed,
-                               f"{sheets_needed} sheet{'s' if sheets_needed != 1 else ''}: print double-sided, flip on short edge, fold, staple"))
-        if made.print_shop is not None:
-            built.append(Built(booklet.id, folder / f"{booklet.id}-print-shop.pdf", made.print_shop,
-                               f"for the print shop: {booklet.bleed:g} in bleed, crop marks"))
-    if problems:
-        raise ContentError(problems)
-    if write:
-        for item in built:
-            write_atomically(item.path, item.data)
-    return built
+            made = _make(project, library, to_make, workers, progress, staged.add) if to_make else {}
+            # Only a build that left everything as the content asks may vouch for it wholesale; one
+            # that made extra booklet copies may not, so the next plain build drops those copies.
+            complete = not (impose or print_shop) and not any(why for key, why in stale.items() if key not in chosen_keys)
+            removed, kept = _write(project, manifest, targets, to_make, staged, sources, complete, builder)
+        finally:
+            staged.discard()
+        built = tuple(replace(item, same=item.path in kept) for item in _as_built(to_make, made, stale))
+        unchanged = tuple(target.id for target in chosen if not stale[target.key])
+        return BuildReport(built, unchanged, removed)
+
+
+def _make(project, library, targets, workers, progress, on_made=None):
+    from .press import make_all  # loads ReportLab: only now that something must be made
+
+    return make_all(project, library, targets, workers, progress, on_made)
+
+
+class _Staged:
+    """New output files written to hidden temporary files as soon as each target is made, so
+    disk writes overlap the making; published by _write, deleted if the build fails."""
+
+    def __init__(self, targets: dict[str, Target]):
+        self.targets = targets
+        self.temp: dict[Path, Path] = {}      # output path -> temporary file with its new bytes
+        self.sha256: dict[Path, str] = {}
+
+    def add(self, key: str, pdfs) -> None:
+        for path, pdf in zip(self.targets[key].outputs, pdfs):
+            self.temp[path] = stage_file(path, pdf.data)
+            self.sha256[path] = hash_bytes(pdf.data)
+
+    def publish(self, path: Path) -> str:
+        """Rename the staged file over path; returns its sha256."""
+        os.replace(self.temp.pop(path), path)
+        return self.sha256[path]
+
+    def drop(self, path: Path) -> None:
+        """Forget a staged file whose bytes the file on disk already has."""
+        self.temp.pop(path).unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        for temp in self.temp.values():
+            temp.unlink(missing_ok=True)
+        self.temp.clear()
+
+
+def up_to_date(project: Project, manifest: Manifest, sources: dict[str, str], builder: str,
+               ids: list[str] | None) -> tuple[str, ...] | None:
+    """The ids of the requested targets if every one is up to date, decided from the manifest
+    alone (no content loaded, nothing composed); None if a full look is needed."""
+    if manifest.sources != sources or manifest.builder != builder:
+        return None
+    entries = [manifest.entries.get(key) for key in manifest.known]
+    if any(entry is None for entry in entries):
+        return None
+    if ids:
+        by_id = {entry.id: entry for entry in entries}
+        if not all(i in by_id for i in ids):
+            return None
+        entries = [by_id[i] for i in dict.fromkeys(ids)]
+    for entry in entries:
+        if entry.builder != builder or any(output_state(project.out, record) for record in entry.outputs):
+            return None
+    return tuple(entry.id for entry in entries)
+
+
+def _as_built(targets: list[Target], made: dict, stale: dict[str, str | None]) -> tuple[Built, ...]:
+    return tuple(Built(target.id, path, pdf, stale.get(target.key) or "", target.kind)
+                 for target in targets for path, pdf in zip(target.outputs, made[target.key]))
+
+
+def _write(project: Project, manifest: Manifest, targets: list[Target], to_make: list[Target],
+           staged: _Staged, sources: dict[str, str], complete: bool,
+           builder: str) -> tuple[tuple[tuple[Path, str], ...], set[Path]]:
+    """Publish the staged outputs and remove orphaned ones, keeping the manifest true throughout:
+    an entry is dropped (manifest written) before its files change and added back after.
+    Returns the removed files (with why) and the outputs left untouched because their new
+    bytes were the same as the old."""
+    kept: set[Path] = set()
+    out = project.out
+    keys = {target.key for target in targets}
+    entries = dict(manifest.entries)
+    # Outputs to delete: those of targets no longer defined, and files a remade target no longer writes.
+    new_names = {t.key: {p.relative_to(out).as_posix() for p in t.outputs} for t in to_make}
+    expected = {t.key: {p.relative_to(out).as_posix() for p in t.outputs} for t in targets}
+    doomed: list[tuple[Path, str]] = []
+    pruned = {}  # entries of targets left as they were, less the copies no longer asked for
+    for key, entry in manifest.entries.items():
+        keep = expected.get(key, set())
+        why = "its definition was deleted" if key not in keys else "no longer asked for"
+        gone = [(out / r.name, why) for r in entry.outputs if r.name not in keep]
+        if gone:
+            doomed += gone
+            del entries[key]
+            if key in keys and key not in new_names:
+                pruned[key] = replace(entry, outputs=tuple(r for r in entry.outputs if r.name in keep))
+
+    def save(final: bool) -> None:
+        write_manifest(out, Manifest(builder=builder, sources=sources if final and complete else None,
+                                     known=tuple(sorted(keys)), entries=entries))
+
+    removed = []
+    if doomed:
+        save(final=False)
+        for path, why in doomed:
+            if path.exists():
+                path.unlink()
+                removed.append((path, why))
+        entries.update(pruned)
+    for start in range(0, len(to_make), WRITE_BATCH):
+        batch = to_make[start:start + WRITE_BATCH]
+        for target in batch:
+            entries.pop(target.key, None)
+        save(final=False)
+        for target in batch:
+            records = []
+            previous = {r.name: r for r in manifest.entries[target.key].outputs} if target.key in manifest.entries else {}
+            for path in target.outputs:
+                record = previous.get(path.relative_to(out).as_posix())
+                if record and record.sha256 == staged.sha256[path] and output_state(out, record) is None:
+                    staged.drop(path)  # made again, byte for byte the same: leave the file untouched
+                    records.append(record)
+                    kept.add(path)
+                else:
+                    records.append(record_output(out, path, staged.publish(path)))
+            entries[target.key] = fresh_entry(target, sources, builder, tuple(records))
+    save(final=True)
+    return tuple(sorted(removed)), kept

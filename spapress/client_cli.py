@@ -10,7 +10,8 @@ import argparse
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .errors import ContentError, Problem, UsageError
+from .depends import IMPOSED
+from .errors import ContentError, UsageError
 
 EXIT_OK, EXIT_PROBLEM = 0, 2
 ARGUMENT_OF = {"name": "--name", "email": "--email", "date": "--date", "therapist": "--therapist",
@@ -179,7 +180,7 @@ def run_print(argv: list[str], *, root: Path, stdout, stderr) -> int:
     from .printing import PrintFailed, PrintJob, send_to_printer
     ok = True
     for path in paths:
-        booklet_sheets = path.name.endswith(IMPOSED_SUFFIX)  # always both sides, turned on the short edge
+        booklet_sheets = path.name.endswith(IMPOSED)  # always both sides, turned on the short edge
         job = PrintJob(path, path.stem, printer, args.copies, args.double_sided or booklet_sheets, booklet_sheets)
         try:
             said = send_to_printer(job)
@@ -191,16 +192,13 @@ def run_print(argv: list[str], *, root: Path, stdout, stderr) -> int:
     return EXIT_OK if ok else EXIT_PROBLEM
 
 
-IMPOSED_SUFFIX = "-imposed.pdf"
-
-
 def _printable(root: Path, build_folder: Path, given: str) -> Path:
     from .schema import ID_PATTERN
     path = Path(given)
     path = path if path.is_absolute() else Path.cwd() / path
     if not path.is_file() and ID_PATTERN.match(given):
         # A handout, else a booklet: its office-printer copy when there is one.
-        candidates = [build_folder / f"{given}.pdf", build_folder / "booklets" / f"{given}{IMPOSED_SUFFIX}",
+        candidates = [build_folder / f"{given}.pdf", build_folder / "booklets" / f"{given}{IMPOSED}",
                       build_folder / "booklets" / f"{given}.pdf"]
         path = next((c for c in candidates if c.is_file()), None)
         if path is None:
@@ -326,7 +324,7 @@ class _Desk:
     """What the client commands share: the project, its library, the press and the settings."""
 
     def __init__(self, root: Path, args):
-        from .build import Press
+        from .press import Press
         from .cli import project_paths
         from .load import load_library
         self.root, self.args = root, args

@@ -46,6 +46,7 @@ class ComposedPdf:
     data: bytes
     pages: int
     body_size: float
+    description: str = ""  # how to say what it is, when not "N pages, body text X pt"
 
 
 @dataclass(frozen=True)

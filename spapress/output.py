@@ -16,8 +16,9 @@ def _current_umask() -> int:
 _FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp's 0600 would hide PDFs from others
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside path, flush it to disk, then rename it over path."""
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write data to a hidden temporary file beside path and flush it to disk; the caller
+    renames it over path (os.replace) to publish it, or deletes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -26,7 +27,17 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
+        raise
+    return Path(temp_name)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside path, flush it to disk, then rename it over path."""
+    temp = stage_file(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
         raise

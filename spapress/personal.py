@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import Press
+from .press import Press
 from .clients import PICK_KINDS, dose_text, safe_file_stem
 from .errors import ContentError
 from .model import ClientCard, Library, PlanLine, Project, Section, Sheet, Visit

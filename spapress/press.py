@@ -1,0 +1,189 @@
+"""Making outputs: a Press turns one loaded library into PDFs, one target at a time or on all cores.
+
+Importing this module loads ReportLab and svglib, so a build imports it only when something
+is stale.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from dataclasses import replace
+from typing import Callable, Iterable
+
+from .booklet import make_booklet
+from .compose import ComposedPdf, Metadata, Overflow, compose_page
+from .depends import IMPOSED, PRINT_SHOP, Target
+from .elements import AttrError, Ink
+from .errors import ContentError, Problem
+from .fonts import FontProblem, register_family
+from .layout import SHEET_TEMPLATE, render_page, sheet_context
+from .model import ClientCard, Library, Project, Sheet
+from .styles import StyleSheet, load_style_sheet
+
+
+class Press:
+    """Makes handout PDFs from one loaded library; caches style sheets and fonts between sheets."""
+
+    def __init__(self, project: Project, library: Library):
+        self.project, self.library = project, library
+        self._styles: dict[str, StyleSheet] = {}
+
+    def styles(self, layout: str) -> StyleSheet:
+        if layout not in self._styles:
+            path = self.project.layouts / layout / "styles.yaml"
+            if not path.is_file():
+                raise ContentError([Problem(self.project.show(path), None, "style sheet not found; every layout needs a styles.yaml")])
+            self._styles[layout] = load_style_sheet(path, self.project.show(path))
+        return self._styles[layout]
+
+    def faces(self):
+        brand = self.library.brand
+        try:
+            return {"body": register_family(brand.body_font), "heading": register_family(brand.heading_font)}
+        except FontProblem as err:
+            raise ContentError([Problem(brand.source, None, str(err))]) from None
+
+    def make_sheet(self, sheet: Sheet, client: ClientCard | None = None) -> ComposedPdf:
+        """One sheet as PDF bytes (personalised when client is given); failures are ContentErrors."""
+        template = f"{sheet.layout}/{SHEET_TEMPLATE}"
+        root = render_page(self.project, template, sheet_context(self.library, sheet, client))
+        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
+        try:
+            return compose_page(root, ink, self._metadata(sheet))
+        except Overflow as err:
+            raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
+        except FontProblem as err:
+            raise ContentError([self.locate_glyph(err, self.sources_of(sheet), sheet.source)]) from None
+        except AttrError as err:
+            raise ContentError([Problem(self.project.show(self.project.layouts / template), None, str(err))]) from None
+
+    def _metadata(self, sheet: Sheet) -> Metadata:
+        brand = self.library.brand
+        names = [self.library.items(s.kind)[i] for s in sheet.sections if s.kind != "topics" for i in s.ids]
+        keywords = tuple(dict.fromkeys(["massage", "self-care", *(item.name for item in names)]))
+        return Metadata(title=sheet.title, author=brand.name,
+                        subject=sheet.subtitle or f"A handout from {brand.name}",
+                        keywords=keywords, language=brand.language)
+
+    def sources_of(self, sheet: Sheet) -> list[str]:
+        """The content files whose text a sheet shows."""
+        sources = [sheet.source, self.library.brand.source]
+        return sources + [self.library.items(s.kind)[i].source for s in sheet.sections for i in s.ids]
+
+    def locate_glyph(self, err: FontProblem, sources: list[str], fallback: str) -> Problem:
+        """Point at the content file and line holding the character the font lacks."""
+        char = str(err).split("'")[1] if "'" in str(err) else ""
+        for shown in dict.fromkeys(sources):
+            path = self.project.root / shown
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for number, line in enumerate(lines, 1):
+                if char and char in line:
+                    return Problem(shown, number, str(err))
+        return Problem(fallback, None, str(err))
+
+
+# How each kind of target is made, given a Press for the library: one ComposedPdf per output,
+# in the order of Target.outputs. A new kind of output adds its maker here and its targets
+# in depends.plan.
+def _make_booklet(press: Press, target: Target) -> tuple[ComposedPdf, ...]:
+    """The booklet's copies in the order of target.outputs: reading, then imposed, then print shop."""
+    booklet = press.library.booklets[target.id]
+    names = [path.name for path in target.outputs]
+    made = make_booklet(press, booklet, impose_copy=any(n.endswith(IMPOSED) for n in names),
+                        print_shop_copy=any(n.endswith(PRINT_SHOP) for n in names))
+    pages = made.reading.pages
+    copies = [replace(made.reading, description=f"booklet of {pages} pages")]
+    if made.imposed is not None:
+        sheets = -(-pages // 4)
+        copies.append(ComposedPdf(made.imposed, sheets * 2, 0.0, f"{sheets} sheet{'s' if sheets != 1 else ''}, "
+                                  "print double-sided, flip on short edge, fold, staple"))
+    if made.print_shop is not None:
+        copies.append(ComposedPdf(made.print_shop, pages, 0.0, f"for the print shop, {booklet.bleed:g} in bleed and crop marks"))
+    return tuple(copies)
+
+
+MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
+    "sheet": lambda press, target: (press.make_sheet(press.library.sheets[target.id]),),
+    "booklet": _make_booklet,
+}
+
+POOL_MIN_TARGETS = 8   # below this, starting worker processes costs more than it saves
+PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
+
+
+# The project and library a pool's worker processes make targets from; set before forking.
+_SHARED: tuple[Project, Library] | None = None
+_WORKER_PRESS: Press | None = None
+
+
+def _start_worker(parent: int) -> None:
+    """Pool initializer. Ctrl+C is the build's to handle (it stops the pool); and a worker ends as
+    soon as its build does, even one killed outright (Linux's parent-death signal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers then end when they next report back
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _make_one(press: Press, target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
+    """(target key, its PDFs or None, the problems found)."""
+    try:
+        return target.key, MAKERS[target.kind](press, target), []
+    except ContentError as err:
+        return target.key, None, err.problems
+
+
+def _make_in_worker(target: Target):
+    global _WORKER_PRESS
+    if _WORKER_PRESS is None:  # one Press per worker, so its caches serve every target it makes
+        _WORKER_PRESS = Press(*_SHARED)
+    return _make_one(_WORKER_PRESS, target)
+
+
+def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             on_made: Callable[[str, tuple[ComposedPdf, ...]], None] | None = None) -> dict[str, tuple[ComposedPdf, ...]]:
+    """Make every target, on all cores when there are enough; raise ContentError with every problem.
+
+    on_made, if given, sees each target's PDFs as soon as they exist (while others are still
+    being made), and progress(done, total) is called after each target.
+    """
+    global _SHARED
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    problems: list[Problem] = []
+    made: dict[str, tuple[ComposedPdf, ...]] = {}
+
+    def collect(results: Iterable) -> None:
+        for done, (key, pdfs, found) in enumerate(results, 1):
+            problems.extend(found)
+            if pdfs is not None:
+                made[key] = pdfs
+                if on_made and not problems:
+                    on_made(key, pdfs)
+            if progress:
+                progress(done, len(targets))
+
+    if workers > 1 and len(targets) >= POOL_MIN_TARGETS and "fork" in multiprocessing.get_all_start_methods():
+        # Forked workers inherit the loaded library and imported modules instead of redoing them.
+        _SHARED = (project, library)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (os.getpid(),)) as pool:
+                chunk = max(1, min(4, len(targets) // (workers * 8)))  # small: no worker idles long at the end
+                collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
+        finally:
+            _SHARED = None
+    else:
+        press = Press(project, library)
+        collect(_make_one(press, target) for target in targets)
+    if problems:
+        raise ContentError(problems)
+    return made
