@@ -41,9 +41,11 @@ def saddle_stitch_sides(sequence: list[int | None]) -> list[tuple[int | None, in
 def impose(pdf: bytes, *, sheet: tuple[float, float] | None = None, keep_last: bool = False) -> bytes:
     """The PDF's pages two-up in saddle-stitch order; blank pages stay truly blank.
 
-    sheet: the landscape paper size; pages meet at its centre fold (default: exactly two pages wide)."""
-    from pypdf import PdfReader, PdfWriter, Transformation  # loaded on use: plain builds start faster
-    from pypdf.generic import NameObject, RectangleObject
+    sheet: the landscape paper size; pages meet at its centre fold (default: exactly two pages wide).
+    Each page becomes a form XObject drawn in place, so its content is copied once and never
+    re-parsed, and the fonts all pages share are stored once."""
+    from pypdf import PdfReader, PdfWriter  # loaded on use: plain builds start faster
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
 
     reader = PdfReader(io.BytesIO(pdf))
     width = float(reader.pages[0].mediabox.width)
@@ -54,15 +56,32 @@ def impose(pdf: bytes, *, sheet: tuple[float, float] | None = None, keep_last: b
     sheet_width, sheet_height = sheet or (2 * width, height)
     fold, bottom = sheet_width / 2, (sheet_height - height) / 2
     writer = PdfWriter()
+
+    def stream(data: bytes, entries: dict):
+        made = DecodedStreamObject()
+        made.set_data(data)
+        made.update({NameObject(key): value for key, value in entries.items()})
+        return writer._add_object(made.flate_encode())  # pypdf's way to add a new object to the file
+
+    def as_form(index: int):
+        page = reader.pages[index]
+        return stream(page.get_contents().get_data(), {
+            "/Type": NameObject("/XObject"), "/Subtype": NameObject("/Form"),
+            "/BBox": RectangleObject((0, 0, width, height)),
+            "/Resources": page["/Resources"].clone(writer)})
+
     for left, right in saddle_stitch_sides(pad_to_fold(list(range(len(reader.pages))), keep_last)):
         side = writer.add_blank_page(width=sheet_width, height=sheet_height)
+        forms, drawing = DictionaryObject(), []
         for index, x in ((left, fold - width), (right, fold)):
             if index is not None:
-                side.merge_transformed_page(reader.pages[index], Transformation().translate(x, bottom))
-        side[NameObject("/MediaBox")] = RectangleObject((0, 0, sheet_width, sheet_height))
+                name = f"/Page{index + 1}"
+                forms[NameObject(name)] = as_form(index)
+                drawing.append(f"q 1 0 0 1 {x:.4f} {bottom:.4f} cm {name} Do Q")
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+        side[NameObject("/Contents")] = stream("\n".join(drawing).encode("ascii"), {})
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items() if key != "/Producer"})
-    writer.compress_identical_objects()
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
