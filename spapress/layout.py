@@ -69,6 +69,9 @@ def environment(layouts: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Compiled templates are kept between runs in Jinja's own per-user cache folder (keyed by
+        # each template's source), so a new process skips recompiling unchanged layouts.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 

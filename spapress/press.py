@@ -113,7 +113,8 @@ MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
     "booklet": _make_booklet,
 }
 
-POOL_MIN_TARGETS = 8   # below this, starting worker processes costs more than it saves
+POOL_MIN_WORK = 8      # in handouts' worth: below this, starting worker processes costs more than it saves
+BOOKLET_WORK = 8       # a booklet takes about as long as eight handouts
 PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
 
 
@@ -172,7 +173,9 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
             if progress:
                 progress(done, len(targets))
 
-    if workers > 1 and len(targets) >= POOL_MIN_TARGETS and "fork" in multiprocessing.get_all_start_methods():
+    targets = sorted(targets, key=lambda t: t.kind != "booklet")  # the longest first, so no worker waits on one at the end
+    work = sum(BOOKLET_WORK if target.kind == "booklet" else 1 for target in targets)
+    if workers > 1 and len(targets) > 1 and work >= POOL_MIN_WORK and "fork" in multiprocessing.get_all_start_methods():
         # Forked workers inherit the loaded library and imported modules instead of redoing them.
         _SHARED = (project, library)
         try:
