@@ -28,14 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="make_pdfs.py",
         description="Build the spa's PDF handouts and booklets from the content in handouts/ and the layouts in layouts/.",
-        epilog="Examples:\n  python make_pdfs.py                      build every handout into build/\n"
+        epilog="Examples:\n  python make_pdfs.py                      bring every handout and booklet in build/ up to date\n"
                "  python make_pdfs.py stress-relief-points build one handout\n"
-               "  python make_pdfs.py back-care-at-home --print-shop   build a booklet, also for the print shop\n"
+               "  python make_pdfs.py back-care-at-home --print-shop\n"
+               "                                           build a booklet, also with bleed for a print shop\n"
                "  python make_pdfs.py --check              check all content and layouts, write nothing\n"
-               "  python make_pdfs.py --force              rebuild every handout, changed or not\n"
+               "  python make_pdfs.py --force              rebuild everything, changed or not\n"
                + (f"\nOther commands (each has its own --help):\n{commands}" if commands else "") + "\n"
-               "Only handouts whose content, brand, layout, fonts or art changed since the last build are\n"
-               "made again; each is listed with the reason. Handouts whose sheet file was deleted are removed.\n\n"
+               "Only handouts and booklets whose content, brand, layout, fonts or art changed since the last\n"
+               "build are made again; each is listed with the reason. Those whose file was deleted are removed.\n\n"
                "Exit status: 0 when everything was built, 2 when something needs fixing (each problem is\n"
                "printed as file:line: message, and no PDF is written or changed) or when another build is\n"
                "running in the same output folder.",
@@ -48,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="also write each booklet two-up for an office printer (ID-imposed.pdf)")
     parser.add_argument("--print-shop", action="store_true",
                         help="also write each booklet with bleed and crop marks for a print shop (ID-print-shop.pdf)")
-    parser.add_argument("--force", action="store_true", help="rebuild the handouts even if nothing changed")
-    parser.add_argument("--jobs", "-j", metavar="N", type=_positive, help="processes making handouts at once (default: one per core)")
+    parser.add_argument("--force", action="store_true", help="rebuild every handout and booklet even if nothing changed")
+    parser.add_argument("--jobs", "-j", metavar="N", type=_positive, help="processes making handouts and booklets at once (default: one per core)")
     parser.add_argument("--out", metavar="DIR", type=Path, help="folder for the PDFs (default: build/ in the project)")
     parser.add_argument("--content", metavar="DIR", type=Path, help="content folder (default: handouts/ in the project)")
     parser.add_argument("--layouts", metavar="DIR", type=Path, help="layouts folder (default: layouts/ in the project)")

@@ -13,5 +13,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "print": (".client_cli:run_print", "print handouts, booklets or client sheets"),
     "outbox": (".client_cli:run_outbox", "list emails waiting to be sent; --retry sends them"),
     "send-log": (".client_cli:run_send_log", "list who was sent which client sheet, and when"),
-    "watch": (".watch:run", "rebuild the handouts each time a file in handouts/ or layouts/ is saved"),
+    "watch": (".watch:run", "rebuild handouts and booklets each time a file in handouts/ or layouts/ is saved"),
 }
