@@ -7,6 +7,7 @@ is stale.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -178,12 +179,14 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     if workers > 1 and len(targets) > 1 and work >= POOL_MIN_WORK and "fork" in multiprocessing.get_all_start_methods():
         # Forked workers inherit the loaded library and imported modules instead of redoing them.
         _SHARED = (project, library)
+        gc.freeze()  # what the workers inherit is never garbage: spare their collector scanning it
         try:
             with multiprocessing.get_context("fork").Pool(workers, _start_worker, (os.getpid(),)) as pool:
                 chunk = max(1, min(4, len(targets) // (workers * 8)))  # small: no worker idles long at the end
                 collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
         finally:
             _SHARED = None
+            gc.unfreeze()
     else:
         press = Press(project, library)
         collect(_make_one(press, target) for target in targets)

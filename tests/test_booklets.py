@@ -295,3 +295,12 @@ def test_cover_art_is_drawn_and_a_missing_picture_is_named(site):
     assert site.run("art").code == 0
     site.write("handouts/booklets/art.yaml", MINIMAL + "cover_art: cover.svg\n")
     assert single_problem(site.run("art")) == "handouts/booklets/art.yaml:4: cover art 'cover.svg' not found in handouts/"
+
+
+def test_welcome_and_contents_pages_are_optional(site):
+    site.write("handouts/booklets/short.yaml", MINIMAL + "contents: no\n")
+    assert site.run("short").code == 0
+    reader = pypdf.PdfReader(site.out / "booklets/short.pdf")
+    titles = [entry.title for entry in reader.outline]
+    assert titles == ["Why backs get tense", "Contact Faces Spa"]
+    assert "Why backs get tense" in flat(reader.pages[1].extract_text())  # straight after the cover
