@@ -7,6 +7,7 @@ promise holds as for any handout: a sheet that cannot fit is refused, not split.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -107,11 +108,15 @@ def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf
             seen_layouts.add(layout)
             done[index] = make_client_pdf(press, visit, folder)
     rest = [i for i in range(len(visits)) if i not in done]
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
-                             initargs=(press,)) as pool:
-        chunk = max(1, len(rest) // (workers * 4))
-        made = pool.map(_make_in_worker, [visits[i] for i in rest], [folder] * len(rest), chunksize=chunk)
-        done.update(zip(rest, made))
+    gc.freeze()  # what the workers inherit is never garbage: spare their collector scanning it
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                                 initargs=(press,)) as pool:
+            chunk = max(1, len(rest) // (workers * 4))
+            made = pool.map(_make_in_worker, [visits[i] for i in rest], [folder] * len(rest), chunksize=chunk)
+            done.update(zip(rest, made))
+    finally:
+        gc.unfreeze()
     return [done[i] for i in range(len(visits))]
 
 
