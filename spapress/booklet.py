@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from reportlab.lib.pagesizes import landscape
 
 from .compose import PAPER, Bleed, ComposedPdf, Metadata, Overflow, PlannedPage, plan_fitted_page, plan_flowing_pages, render_pages
-from .elements import AttrError, Ink
+from .elements import AttrError
 from .errors import ContentError, Problem
 from .fonts import FontProblem
 from .impose import SHEET_FOR_PAGE
@@ -39,7 +39,6 @@ class BookletPdfs:
     reading: ComposedPdf
     imposed: bytes | None
     print_shop: bytes | None
-    contents: tuple[ContentsEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def make_booklet(press, booklet: Booklet, *, impose_copy: bool, print_shop_copy:
     if print_shop_copy:
         bleed = Bleed(booklet.bleed * 72, CROP_MARK_SLUG)
         print_shop = render_pages(pages, meta, bleed=bleed, decorate=maker.decorator(parts))
-    return BookletPdfs(ComposedPdf(reading, len(pages), 0.0), imposed, print_shop, maker.contents)
+    return BookletPdfs(ComposedPdf(reading, len(pages), 0.0), imposed, print_shop)
 
 
 def imposed_sheet_size(paper: str) -> tuple[float, float]:
@@ -85,7 +84,7 @@ class _BookletMaker:
     def __init__(self, press, booklet: Booklet):
         self.press, self.booklet = press, booklet
         self.project, self.library = press.project, press.library
-        self.ink = Ink(self.library.brand, press.styles(booklet.layout), press.faces(), self.project)
+        self.ink = press.ink(booklet.layout)
         self.contents: tuple[ContentsEntry, ...] = ()
 
     def parts(self) -> list[_Part]:
@@ -100,14 +99,12 @@ class _BookletMaker:
             parts.append(_Part(tuple(pages), title, f"section-{number}", True))
         if booklet.contents:
             # The contents page is one page, so the sections' numbers are known before it is made.
-            first_pages, count = {}, 0
-            for index, part in enumerate(parts):
-                if index == contents_at:
-                    count += 1  # the contents page itself goes here
-                first_pages[part.target] = count + 1
-                count += len(part.pages)
-            self.contents = tuple(ContentsEntry(p.outline, first_pages[p.target], p.target)
-                                  for p in parts[contents_at:])
+            page = sum(len(part.pages) for part in parts[:contents_at]) + 2  # after the contents page
+            entries = []
+            for part in parts[contents_at:]:
+                entries.append(ContentsEntry(part.outline, page, part.target))
+                page += len(part.pages)
+            self.contents = tuple(entries)
             page = self._fitted("contents.xml.j2", contents=list(self.contents), **numbered)
             parts.insert(contents_at, _Part((page,), "Contents", "contents", True))
         parts.append(_Part((self._fitted("back.xml.j2"),), f"Contact {self.library.brand.name}", "back-cover", False))
@@ -137,7 +134,7 @@ class _BookletMaker:
             original = self.library.sheets[section.sheet_id]
             sheet = replace(original, paper=self.booklet.paper)
             template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-            ink = Ink(self.library.brand, self.press.styles(sheet.layout), self.press.faces(), self.project)
+            ink = self.press.ink(sheet.layout)
             context = sheet_context(self.library, sheet)
         root = render_page(self.project, template, context, may_flow=True, needs_disclaimer=section.composed is None)
         with self._problems(template, section.line, sheet):

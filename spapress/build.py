@@ -121,7 +121,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             removed, kept = _write(project, manifest, targets, to_make, staged, sources, complete, builder)
         finally:
             staged.discard()
-        built = tuple(replace(item, same=item.path in kept) for item in _as_built(to_make, made, stale))
+        built = _as_built(to_make, made, stale, kept)
         unchanged = tuple(target.id for target in chosen if not stale[target.key])
         return BuildReport(built, unchanged, removed)
 
@@ -181,8 +181,9 @@ def up_to_date(project: Project, manifest: Manifest, sources: dict[str, str], bu
     return tuple(entry.id for entry in entries)
 
 
-def _as_built(targets: list[Target], made: dict, stale: dict[str, str | None]) -> tuple[Built, ...]:
-    return tuple(Built(target.id, path, pdf, stale.get(target.key) or "", target.kind)
+def _as_built(targets: list[Target], made: dict, stale: dict[str, str | None],
+              kept: set[Path] = frozenset()) -> tuple[Built, ...]:
+    return tuple(Built(target.id, path, pdf, stale.get(target.key) or "", target.kind, path in kept)
                  for target in targets for path, pdf in zip(target.outputs, made[target.key]))
 
 

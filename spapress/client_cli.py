@@ -343,9 +343,10 @@ class _Desk:
 
     def checker(self):
         from .clients import Checker
-        from .personal import glyph_sets, project_layouts
+        from .load import sheet_layouts
+        from .personal import glyph_sets
         faces = self.press.faces()
-        return Checker(self.library, project_layouts(self.project), glyph_sets(faces),
+        return Checker(self.library, sheet_layouts(self.project), glyph_sets(faces),
                        _font_label(faces), date.today())
 
     def deliver(self, made, stdout, stderr, label: str = "") -> bool:

@@ -68,11 +68,6 @@ def source_files(project: Project) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def hash_sources(project: Project) -> dict[str, str]:
-    """The sha256 of every source file, by label."""
-    return {name: hash_file(path) for name, path in source_files(project).items()}
-
-
 @lru_cache(maxsize=1)
 def builder_version() -> str:
     """A hash naming this builder: the press's own source, Python, and the libraries it draws with."""

@@ -141,7 +141,7 @@ def load_library(project: Project) -> Library:
     files_seen: dict[str, set[str]] = {}
     known = _Available(
         views=tuple(sorted(p.stem.removeprefix("body-") for p in (project.layouts / "art").glob("body-*.svg"))),
-        layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2"))),
+        layouts=sheet_layouts(project),
         booklet_layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/section.xml.j2"))),
         project=project)
     collections = {kind: _load_folder(project, kind, problems, files_seen.setdefault(kind, set()), known)
@@ -156,6 +156,11 @@ def load_library(project: Project) -> Library:
     if problems or brand is None:
         raise ContentError(problems)
     return Library(brand=brand, **collections)
+
+
+def sheet_layouts(project: Project) -> tuple[str, ...]:
+    """The layouts a handout can name: folders in layouts/ with a sheet template."""
+    return tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2")))
 
 
 def _reporter(problems: list[Problem], shown: str):

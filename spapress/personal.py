@@ -7,18 +7,14 @@ promise holds as for any handout: a sheet that cannot fit is refused, not split.
 
 from __future__ import annotations
 
-import gc
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
-from .press import Press
 from .clients import PICK_KINDS, dose_text, safe_file_stem
 from .errors import ContentError
-from .model import ClientCard, Library, PlanLine, Project, Section, Sheet, Visit
+from .model import ClientCard, Library, PlanLine, Section, Sheet, Visit
+from .press import Press, cores, each_made
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -80,25 +76,13 @@ def _for_a_client(problem) -> str:
     return problem.message.split("; shorten", 1)[0] + "; pick fewer items or shorten the note"
 
 
-_worker_press: Press | None = None
-
-
-def _start_worker(press: Press) -> None:
-    global _worker_press
-    _worker_press = press
-
-
-def _make_in_worker(visit: Visit, folder: Path) -> ClientPdf:
-    return make_client_pdf(_worker_press, visit, folder)
+def _make_job(press: Press, job: tuple[int, Visit, Path]) -> tuple[int, ClientPdf]:
+    index, visit, folder = job
+    return index, make_client_pdf(press, visit, folder)
 
 
 def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf]:
-    """Client sheets for a batch, in order; long batches use one process per core (forked, so
-    the loaded library, registered fonts and compiled templates are shared, not made again)."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    # Forking is only safe while this process runs no other threads.
-    if len(visits) < POOL_FROM or workers < 2 or "fork" not in _start_methods() or threading.active_count() > 1:
-        return [make_client_pdf(press, v, folder) for v in visits]
+    """Client sheets for a batch, in order; long batches use one process per core."""
     # Make the first sheet of each layout here, so every worker starts with its templates compiled.
     done: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
@@ -107,26 +91,10 @@ def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf
         if layout not in seen_layouts:
             seen_layouts.add(layout)
             done[index] = make_client_pdf(press, visit, folder)
-    rest = [i for i in range(len(visits)) if i not in done]
-    gc.freeze()  # what the workers inherit is never garbage: spare their collector scanning it
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
-                                 initargs=(press,)) as pool:
-            chunk = max(1, len(rest) // (workers * 4))
-            made = pool.map(_make_in_worker, [visits[i] for i in rest], [folder] * len(rest), chunksize=chunk)
-            done.update(zip(rest, made))
-    finally:
-        gc.unfreeze()
+    jobs = [(index, visit, folder) for index, visit in enumerate(visits) if index not in done]
+    with closing(each_made(press, _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM)) as results:
+        done.update(results)
     return [done[i] for i in range(len(visits))]
-
-
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-    return get_all_start_methods()
-
-
-def project_layouts(project: Project) -> tuple[str, ...]:
-    return tuple(sorted(p.parent.name for p in project.layouts.glob("*/sheet.xml.j2")))
 
 
 def glyph_sets(faces) -> list:

@@ -11,8 +11,10 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
+from contextlib import closing
 from dataclasses import replace
-from typing import Callable, Iterable
+from typing import Callable, Iterator
 
 from .booklet import make_booklet
 from .compose import ComposedPdf, Metadata, Overflow, compose_page
@@ -47,13 +49,16 @@ class Press:
         except FontProblem as err:
             raise ContentError([Problem(brand.source, None, str(err))]) from None
 
+    def ink(self, layout: str) -> Ink:
+        """What a layout's elements draw with: the brand, the layout's styles and the fonts."""
+        return Ink(self.library.brand, self.styles(layout), self.faces(), self.project)
+
     def make_sheet(self, sheet: Sheet, client: ClientCard | None = None) -> ComposedPdf:
         """One sheet as PDF bytes (personalised when client is given); failures are ContentErrors."""
         template = f"{sheet.layout}/{SHEET_TEMPLATE}"
         root = render_page(self.project, template, sheet_context(self.library, sheet, client))
-        ink = Ink(self.library.brand, self.styles(sheet.layout), self.faces(), self.project)
         try:
-            return compose_page(root, ink, self._metadata(sheet))
+            return compose_page(root, self.ink(sheet.layout), self._metadata(sheet))
         except Overflow as err:
             raise ContentError([Problem(sheet.source, None, f"'{sheet.id}' {err}")]) from None
         except FontProblem as err:
@@ -89,9 +94,6 @@ class Press:
         return Problem(fallback, None, str(err))
 
 
-# How each kind of target is made, given a Press for the library: one ComposedPdf per output,
-# in the order of Target.outputs. A new kind of output adds its maker here and its targets
-# in depends.plan.
 def _make_booklet(press: Press, target: Target) -> tuple[ComposedPdf, ...]:
     """The booklet's copies in the order of target.outputs: reading, then imposed, then print shop."""
     booklet = press.library.booklets[target.id]
@@ -109,6 +111,9 @@ def _make_booklet(press: Press, target: Target) -> tuple[ComposedPdf, ...]:
     return tuple(copies)
 
 
+# How each kind of target is made, given a Press for the library: one ComposedPdf per output,
+# in the order of Target.outputs. A new kind of output adds its maker here and its targets
+# in depends.plan.
 MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
     "sheet": lambda press, target: (press.make_sheet(press.library.sheets[target.id]),),
     "booklet": _make_booklet,
@@ -119,9 +124,12 @@ BOOKLET_WORK = 8       # a booklet takes about as long as eight handouts
 PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
 
 
-# The project and library a pool's worker processes make targets from; set before forking.
-_SHARED: tuple[Project, Library] | None = None
-_WORKER_PRESS: Press | None = None
+# What a pool's workers make things with, set just before they are forked: (press, make).
+_SHARED: tuple[Press, Callable] | None = None
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _start_worker(parent: int) -> None:
@@ -144,11 +152,29 @@ def _make_one(press: Press, target: Target) -> tuple[str, tuple[ComposedPdf, ...
         return target.key, None, err.problems
 
 
-def _make_in_worker(target: Target):
-    global _WORKER_PRESS
-    if _WORKER_PRESS is None:  # one Press per worker, so its caches serve every target it makes
-        _WORKER_PRESS = Press(*_SHARED)
-    return _make_one(_WORKER_PRESS, target)
+def _in_worker(item):
+    press, make = _SHARED
+    return make(press, item)  # the worker's own copy of press, so its caches serve every item it makes
+
+
+def each_made(press: Press, make: Callable, items: list, *, workers: int, pool: bool) -> Iterator:
+    """make(press, item) for every item, yielded as each is done: one after another here, or with
+    pool, on `workers` forked processes (they inherit the loaded library, imported modules and
+    registered fonts instead of redoing them). Forking needs a process running no other thread."""
+    global _SHARED
+    if not (pool and workers > 1 and len(items) > 1 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        yield from (make(press, item) for item in items)
+        return
+    _SHARED = (press, make)
+    gc.freeze()  # what the workers inherit is never garbage: spare their collector scanning it
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, _start_worker, (os.getpid(),)) as processes:
+            chunk = max(1, min(4, len(items) // (workers * 8)))  # small: no worker idles long at the end
+            yield from processes.imap_unordered(_in_worker, items, chunksize=chunk)
+    finally:
+        _SHARED = None
+        gc.unfreeze()
 
 
 def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
@@ -159,12 +185,13 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     on_made, if given, sees each target's PDFs as soon as they exist (while others are still
     being made), and progress(done, total) is called after each target.
     """
-    global _SHARED
-    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     problems: list[Problem] = []
     made: dict[str, tuple[ComposedPdf, ...]] = {}
-
-    def collect(results: Iterable) -> None:
+    targets = sorted(targets, key=lambda t: t.kind != "booklet")  # the longest first, so no worker waits on one at the end
+    work = sum(BOOKLET_WORK if target.kind == "booklet" else 1 for target in targets)
+    results = each_made(Press(project, library), _make_one, targets, workers=workers or cores(),
+                        pool=work >= POOL_MIN_WORK)
+    with closing(results):  # an interrupted build stops its workers at once
         for done, (key, pdfs, found) in enumerate(results, 1):
             problems.extend(found)
             if pdfs is not None:
@@ -173,23 +200,6 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
                     on_made(key, pdfs)
             if progress:
                 progress(done, len(targets))
-
-    targets = sorted(targets, key=lambda t: t.kind != "booklet")  # the longest first, so no worker waits on one at the end
-    work = sum(BOOKLET_WORK if target.kind == "booklet" else 1 for target in targets)
-    if workers > 1 and len(targets) > 1 and work >= POOL_MIN_WORK and "fork" in multiprocessing.get_all_start_methods():
-        # Forked workers inherit the loaded library and imported modules instead of redoing them.
-        _SHARED = (project, library)
-        gc.freeze()  # what the workers inherit is never garbage: spare their collector scanning it
-        try:
-            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (os.getpid(),)) as pool:
-                chunk = max(1, min(4, len(targets) // (workers * 8)))  # small: no worker idles long at the end
-                collect(pool.imap_unordered(_make_in_worker, targets, chunksize=chunk))
-        finally:
-            _SHARED = None
-            gc.unfreeze()
-    else:
-        press = Press(project, library)
-        collect(_make_one(press, target) for target in targets)
     if problems:
         raise ContentError(problems)
     return made
