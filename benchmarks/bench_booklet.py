@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spapress.booklet import make_booklet  # noqa: E402
-from spapress.press import Press  # noqa: E402
-from spapress.load import load_library  # noqa: E402
-from spapress.model import Project  # noqa: E402
+from spapress.render.booklets import make_booklet  # noqa: E402
+from spapress.render.sheets import Press  # noqa: E402
+from spapress.content.load import load_library  # noqa: E402
+from spapress.content.model import Project  # noqa: E402
 
 BOOKLET = "back-care-at-home"
 

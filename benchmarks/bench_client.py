@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spapress.clients import Checker  # noqa: E402
-from spapress.load import load_library, sheet_layouts  # noqa: E402
-from spapress.model import Project  # noqa: E402
-from spapress.personal import glyph_sets, make_client_pdf  # noqa: E402
-from spapress.press import Press  # noqa: E402
+from spapress.clients.visits import Checker  # noqa: E402
+from spapress.content.load import load_library, sheet_layouts  # noqa: E402
+from spapress.content.model import Project  # noqa: E402
+from spapress.clients.sheets import make_client_pdf  # noqa: E402
+from spapress.render.sheets import Press  # noqa: E402
 
 DAY = "2026-11-24"
 PICKS = ("top-of-shoulders:2:3", "base-of-spine:1:2")
@@ -52,7 +52,7 @@ def main() -> None:
         project = Project(ROOT, ROOT / "handouts", ROOT / "layouts", Path(out))
         library = load_library(project)
         press = Press(project, library)
-        checker = Checker(library, sheet_layouts(project), glyph_sets(press.faces()), "Noto Sans", date.today())
+        checker = Checker(library, sheet_layouts(project), press.missing_glyph, press.font_label(), date.today())
         visits = [checker.visit({"name": f"Client {n}", "therapist": "Sam", "handout": SHEETS[n % len(SHEETS)],
                                  "date": DAY, "points": PICKS[n % 2]}, "bench")[0] for n in range(40)]
         for visit in visits[:8]:

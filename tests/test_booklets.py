@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import REPO, Site, single_problem, tool
-from spapress.impose import impose, pad_to_fold, saddle_stitch_sides
+from spapress.render.impose import impose, pad_to_fold, saddle_stitch_sides
 
 BOOKLET = "back-care-at-home"
 HALF_LETTER = (396, 612)

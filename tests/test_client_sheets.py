@@ -146,11 +146,10 @@ def test_a_sheet_too_long_for_one_page_is_refused_not_split(site):
     assert not site.path("clients").exists() or not list(site.path("clients").rglob("*.pdf"))
 
 
-def test_client_help_lists_the_options(site, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        site.run("client", "--help")
-    assert exit_.value.code == 0
-    shown = capsys.readouterr().out
+def test_client_help_lists_the_options(site):
+    run = site.run("client", "--help")
+    assert (run.code, run.err) == (0, "")
+    shown = run.out
     for option in ("--name", "--therapist", "--point", "--technique", "--tool", "--note", "--send", "--dry-run", "--print"):
         assert option in shown
 

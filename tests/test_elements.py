@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 import pypdf
 
 from conftest import REPO, single_problem, tool
-from spapress.elements import ELEMENTS, reference_markdown
+from spapress.cli.reference import PAGES, elements_reference
+from spapress.render.elements import ELEMENTS
 
 SHEET = """\
 title: Element test
@@ -129,16 +132,13 @@ def test_a_page_without_disclaimer_is_refused(site):
     assert "every handout must carry the disclaimer" in single_problem(site.run("probe", "--check"))
 
 
-def test_every_element_is_in_the_reference_and_the_docs_are_current():
-    reference = reference_markdown()
+def test_every_element_is_in_the_reference():
+    reference = elements_reference()
     for tag in ELEMENTS:
         assert f"## `<{tag}>`" in reference
-    assert (REPO / "docs/layout-elements.md").read_text(encoding="utf-8") == reference + "\n", \
-        "docs/layout-elements.md is stale: run python make_pdfs.py --elements > docs/layout-elements.md"
 
 
-def test_content_format_docs_are_current():
-    from spapress.load import content_reference
-
-    assert (REPO / "docs/content-format.md").read_text(encoding="utf-8") == content_reference() + "\n", \
-        "docs/content-format.md is stale: run python make_pdfs.py --content-format > docs/content-format.md"
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_reference_docs_are_current(page):
+    assert (REPO / "docs" / page).read_text(encoding="utf-8") == PAGES[page]() + "\n", \
+        f"docs/{page} is stale: run python make_pdfs.py reference"

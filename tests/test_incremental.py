@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from generated import (BOOKLET, BOOKLET_FILES, STARTER, add_copies, assert_manifest_true, booklet, make_pdfs_command,
                        manifest, state)
-from spapress.lock import build_lock
+from spapress.build.lock import build_lock
 
 POINT_USERS = sorted(s for s in STARTER
                      if "top-of-shoulders" in (REPO / "handouts/sheets" / f"{s}.yaml").read_text(encoding="utf-8"))
@@ -258,7 +258,7 @@ def test_the_real_command_line_rebuilds_nothing_the_second_time(site):
 def test_progress_shows_on_a_terminal_once_a_build_runs_long():
     import time
 
-    from spapress.cli import _Progress
+    from spapress.cli.build import Progress as _Progress
 
     leader, follower = os.openpty()
     with open(follower, "w", encoding="utf-8") as terminal:
@@ -275,7 +275,7 @@ def test_progress_shows_on_a_terminal_once_a_build_runs_long():
 def test_progress_never_shows_when_not_on_a_terminal(tmp_path):
     import time
 
-    from spapress.cli import _Progress
+    from spapress.cli.build import Progress as _Progress
 
     with open(tmp_path / "log", "w", encoding="utf-8") as log:
         progress = _Progress(log, time.perf_counter() - 2)
@@ -288,7 +288,7 @@ def test_progress_never_shows_when_not_on_a_terminal(tmp_path):
 def test_the_builder_knows_each_library_version(dist, module):
     from importlib import metadata
 
-    from spapress.depends import installed_release
+    from spapress.build.targets import installed_release
 
     assert installed_release(dist, module).lower() == f"{dist}-{metadata.version(dist)}.dist-info".lower()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from spapress.printing import PrintJob, lp_command
+from spapress.clients.printing import PrintJob, lp_command
 
 DAY = "2026-11-24"
 

@@ -1,0 +1,163 @@
+"""What each output is made from: file hashes, the builder's identity, and every build target.
+
+A target is one thing the press makes (a handout, or a booklet with its copies): an id, the files it writes, and the
+labels of every input file it is made from. Labels are stable names for files: paths relative
+to the content folder ("points/top-of-shoulders.yaml", "brand.yaml") or "layouts/..." for
+layout files, so a moved project keeps its manifest valid.
+
+This module must stay cheap to import (no ReportLab, no svglib): a build with nothing to do
+decides that from hashes alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..content.model import Booklet, Library, Project, Sheet
+
+# Distributions whose code shapes the PDFs, by the module each installs.
+BUILDER_PARTS = {"reportlab": "reportlab", "rl_accel": "_rl_accel", "svglib": "svglib", "lxml": "lxml",
+                 "jinja2": "jinja2", "pyyaml": "yaml", "pypdf": "pypdf"}
+LAYOUT_MARKERS = ("sheet.xml.j2", "styles.yaml")  # a folder with either is a layout of its own
+IMPOSED, PRINT_SHOP = "-imposed.pdf", "-print-shop.pdf"  # the extra copies of a booklet, by file-name ending
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing a build makes: files in the output folder and the input files they come from."""
+
+    kind: str                   # "sheet" or "booklet"
+    id: str
+    outputs: tuple[Path, ...]   # absolute paths, all inside the output folder
+    inputs: frozenset[str]      # labels of the files it is made from (see module docstring)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def label(project: Project, path: Path) -> str:
+    """A file's stable name: relative to the content folder, or 'layouts/...'."""
+    for base, prefix in ((project.content, ""), (project.layouts, "layouts/")):
+        try:
+            return prefix + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def source_files(project: Project) -> dict[str, Path]:
+    """Every file a build could read: all of the content and layouts folders, by label."""
+    found = {}
+    for base in (project.content, project.layouts):
+        if base.is_dir():
+            found.update((label(project, path), path) for path in base.rglob("*") if path.is_file())
+    return dict(sorted(found.items()))
+
+
+@lru_cache(maxsize=1)
+def builder_version() -> str:
+    """A hash naming this builder: the press's own source, Python, and the libraries it draws with."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist, module in BUILDER_PARTS.items():
+        digest.update(f"{dist}={installed_release(dist, module)}\0".encode())
+    return digest.hexdigest()
+
+
+def installed_release(dist: str, module: str) -> str:
+    """The name of a distribution's installed dist-info folder (it carries the version), found
+    beside its module without importing it; far quicker than importlib.metadata."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return "missing"
+    origin = Path(spec.origin)
+    site = origin.parent.parent if origin.name == "__init__.py" else origin.parent
+    name = dist.lower().replace("-", "_")  # dist-info folders are named NAME-VERSION.dist-info
+    found = sorted(p.name for p in site.glob("*.dist-info") if p.name.split("-", 1)[0].lower() == name)
+    return ",".join(found) or "unknown"
+
+
+def _shown_path(project: Project, shown: str) -> Path:
+    """A Problem-style shown path (relative to the project, or absolute) back to a real path."""
+    path = Path(shown)
+    return path if path.is_absolute() else project.root / path
+
+
+def layout_inputs(project: Project, layout: str, sources: dict[str, Path]) -> frozenset[str]:
+    """Files a layout may read: its own folder and every shared folder in layouts/ (partials,
+    art, images), but not the fonts (the brand names those) nor another layout's folder."""
+    layouts = project.layouts
+    other_layouts = {p.name for p in layouts.iterdir() if p.is_dir() and p.name != layout
+                     and any((p / marker).is_file() for marker in LAYOUT_MARKERS)} if layouts.is_dir() else set()
+    skip = other_layouts | {"fonts"}
+    return frozenset(name for name in sources if name.startswith("layouts/")
+                     and not (name.count("/") > 1 and name.split("/")[1] in skip))
+
+
+def brand_inputs(project: Project, library: Library) -> set[str]:
+    brand = library.brand
+    files = [_shown_path(project, brand.source)]
+    files += [brand.logo] if brand.logo else []
+    for family in (brand.body_font, brand.heading_font):
+        files += [family.regular, family.bold, family.italic, family.bold_italic]
+    return {label(project, path) for path in files}
+
+
+def sheet_target(project: Project, library: Library, sheet: Sheet, layout_files: frozenset[str],
+                 brand_files: set[str]) -> Target:
+    """A handout: its sheet file, the brand, every item it shows, and its layout's files."""
+    items = [library.items(section.kind)[i] for section in sheet.sections for i in section.ids]
+    inputs = {label(project, _shown_path(project, sheet.source))}
+    inputs |= {label(project, _shown_path(project, item.source)) for item in items}
+    return Target("sheet", sheet.id, (project.out / f"{sheet.id}.pdf",), frozenset(inputs | brand_files | layout_files))
+
+
+def booklet_target(project: Project, library: Library, booklet: Booklet, layouts: dict[str, frozenset[str]],
+                   brand_files: set[str], impose: bool, print_shop: bool) -> Target:
+    """A booklet: its file and cover art, the booklet layout, and everything its sections show
+    (a handout section brings that handout's own inputs)."""
+    inputs = {label(project, _shown_path(project, booklet.source))} | brand_files | layouts[booklet.layout]
+    inputs |= {label(project, booklet.cover_art)} if booklet.cover_art else set()
+    for section in booklet.sections:
+        if section.composed is not None:
+            sheet = section.composed
+            inputs |= {label(project, _shown_path(project, library.items(part.kind)[i].source))
+                       for part in sheet.sections for i in part.ids}
+        else:
+            sheet = library.sheets[section.sheet_id]
+            inputs |= sheet_target(project, library, sheet, layouts[sheet.layout], brand_files).inputs
+    folder = project.out / "booklets"
+    outputs = [folder / f"{booklet.id}.pdf"]
+    outputs += [folder / f"{booklet.id}{IMPOSED}"] if impose or booklet.impose else []
+    outputs += [folder / f"{booklet.id}{PRINT_SHOP}"] if print_shop or booklet.print_shop else []
+    return Target("booklet", booklet.id, tuple(outputs), frozenset(inputs))
+
+
+def plan(project: Project, library: Library, sources: dict[str, Path], *, impose: bool = False,
+         print_shop: bool = False) -> list[Target]:
+    """Every target the library defines, in a stable order. A new kind of output adds its
+    targets here (and its maker in press.MAKERS). impose and print_shop ask every booklet
+    for those copies on top of what its file says."""
+    brand_files = brand_inputs(project, library)
+    used = {sheet.layout for sheet in library.sheets.values()} | {b.layout for b in library.booklets.values()}
+    layouts = {layout: layout_inputs(project, layout, sources) for layout in used}
+    return ([sheet_target(project, library, sheet, layouts[sheet.layout], brand_files)
+             for sheet in library.sheets.values()] +
+            [booklet_target(project, library, booklet, layouts, brand_files, impose, print_shop)
+             for booklet in library.booklets.values()])

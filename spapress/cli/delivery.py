@@ -1,0 +1,108 @@
+"""Options and messages the client commands share: folders, delivery settings, printing and
+email options, and how each delivery is said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..clients.frontdesk import FrontDesk, PrintOptions, Printed, Saved
+from ..clients.outbox import Delivery
+from ..clients.printing import MAX_COPIES, PRINTER_NAME
+from ..clients.settings import Settings, load_settings, settings_path
+from ..errors import UsageError
+from .common import Parser, project_paths, shown_path
+
+
+def folder_options(parser: Parser, out_help: str = "folder for client sheets and the mail outbox (default: clients/)") -> None:
+    parser.add_argument("--out", metavar="DIR", type=Path, help=out_help)
+    parser.add_argument("--content", metavar="DIR", type=Path, help="content folder (default: handouts/)")
+    parser.add_argument("--layouts", metavar="DIR", type=Path, help="layouts folder (default: layouts/)")
+    parser.add_argument("--settings", metavar="FILE", type=Path, help="delivery settings (default: delivery.yaml)")
+
+
+def delivery_options(parser: Parser) -> None:
+    parser.add_argument("--send", action="store_true", help="email the sheet (settings in delivery.yaml)")
+    parser.add_argument("--dry-run", action="store_true", help="write the email as a .eml file next to the PDF instead of sending it")
+    parser.add_argument("--print", action="store_true", dest="print_it", help="print the sheet")
+    printer_options(parser)
+
+
+def printer_options(parser: Parser) -> None:
+    parser.add_argument("--printer", metavar="NAME", help="printer to use (default: delivery.yaml's printer, else the system default)")
+    parser.add_argument("--copies", metavar="N", type=int, default=1, help="copies to print (default: 1)")
+    parser.add_argument("--double-sided", action="store_true", help="print on both sides where the printer can")
+
+
+def check_delivery_args(args) -> None:
+    if args.send and args.dry_run:
+        raise UsageError("argument --dry-run: not allowed with --send (choose one)")
+    check_printer_args(args)
+
+
+def check_printer_args(args) -> None:
+    if not 1 <= args.copies <= MAX_COPIES:
+        raise UsageError(f"argument --copies: give a number from 1 to {MAX_COPIES}")
+    if args.printer is not None and not PRINTER_NAME.match(args.printer):
+        raise UsageError(f"argument --printer: '{args.printer[:40]}' is not a printer name (no spaces, slashes or "
+                         f"quotes; see the names 'lpstat -e' lists)")
+
+
+def print_options(args) -> PrintOptions:
+    return PrintOptions(args.printer, args.copies, args.double_sided)
+
+
+def clients_folder(root: Path, out: Path | None) -> Path:
+    folder = out if out is not None else root / "clients"
+    folder = folder if folder.is_absolute() else Path.cwd() / folder
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"argument --out: '{out}' is a file, not a folder")
+    return folder
+
+
+def settings_from(root: Path, args) -> Settings:
+    path = settings_path(root, args.settings)
+    if args.settings is not None and not path.is_file():
+        raise UsageError(f"argument --settings: file '{shown_path(root, path)}' not found")
+    return load_settings(path, shown_path(root, path))
+
+
+def front_desk(root: Path, args) -> FrontDesk:
+    """The project, library, press and settings the client and clients commands work with."""
+    project = project_paths(root, args, default_out="clients")
+    wanted = args.send or args.dry_run or args.print_it
+    return FrontDesk(project, settings_from(root, args) if wanted else None, sending=args.send, dry_run=args.dry_run)
+
+
+def deliver(desk: FrontDesk, made, args, stdout, stderr, label: str = "") -> bool:
+    """Print and email one finished sheet as the options ask; False if something did not go."""
+    ok = True
+    if args.print_it:
+        ok = say_printed(desk.print(made.path, print_options(args)), desk.show, stdout, stderr, label)
+    if args.send or args.dry_run:
+        ok = say_emailed(desk.email(made, dry_run=args.dry_run), desk.show, stdout, stderr, label) and ok
+    return ok
+
+
+def say_printed(printed: Printed, show, stdout, stderr, label: str = "") -> bool:
+    prefix = f"{label}: " if label else ""
+    if printed.failure is None:
+        print(f"{prefix}printed {show(printed.path)} ({printed.said})", file=stdout)
+        return True
+    print(f"{prefix}{show(printed.path)}: not printed: {printed.failure}", file=stderr)
+    return False
+
+
+def say_emailed(result: Delivery | Saved, show, stdout, stderr, label: str = "") -> bool:
+    prefix = f"{label}: " if label else ""
+    if isinstance(result, Saved):
+        print(f"{prefix}wrote {show(result.path)} (not sent)", file=stdout)
+        return True
+    if result.status == "sent":
+        print(f"{prefix}emailed {result.handout} to {result.client} <{result.recipient}>", file=stdout)
+        return True
+    if result.status == "already sent":
+        print(f"{prefix}{result.handout} to <{result.recipient}>: {result.detail}", file=stdout)
+        return True
+    print(f"{prefix}not sent to <{result.recipient}>: {result.detail}; it waits in the outbox "
+          f"(python make_pdfs.py outbox --retry)", file=stderr)
+    return False

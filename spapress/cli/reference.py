@@ -1,0 +1,106 @@
+"""make_pdfs.py reference: the reference pages in docs/, written from the declarations in the code.
+
+Content files, style sheets, layout elements and delivery settings are each declared once (their
+fields with type, default and meaning); these pages are made from those declarations, so they
+cannot drift from what the press accepts. A test fails when a page in docs/ is stale.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..clients.settings import SETTINGS
+from ..content.load import BOOKLET, BRAND, POINT, SHEET, TECHNIQUE, TOOL, TOPIC
+from ..content.schema import describe
+from ..render.elements import ELEMENTS
+from ..render.styles import STYLE, STYLE_SHEET
+from .common import EXIT_OK, EXIT_PROBLEM, command_parser
+
+COMMAND = "python make_pdfs.py reference"
+
+
+def _heading(title: str, source: str) -> list[str]:
+    return [f"# {title}", "", f"Generated from the declarations in `{source}` by `{COMMAND}`; do not edit by hand.", ""]
+
+
+def content_reference() -> str:
+    """Every key of every content file, for staff."""
+    out = _heading("Content format", "spapress/content/load.py")
+    out += ["Each file's id is its file name without `.yaml`: lower-case letters, digits and hyphens.", ""]
+    for title, where, schema in (("Brand", "handouts/brand.yaml", BRAND), ("Points", "handouts/points/ID.yaml", POINT),
+                                 ("Techniques", "handouts/techniques/ID.yaml", TECHNIQUE),
+                                 ("Tools", "handouts/tools/ID.yaml", TOOL), ("Topics", "handouts/topics/ID.yaml", TOPIC),
+                                 ("Sheets (one-page handouts)", "handouts/sheets/ID.yaml", SHEET),
+                                 ("Booklets", "handouts/booklets/ID.yaml", BOOKLET)):
+        out += [f"## {title}: `{where}`", "", *describe(schema), ""]
+    out += ["Each item of a sheet's `sections` has exactly one of `points`, `techniques`, `tools` or `topics`.",
+            "Each item of a booklet's `sections` has either `sheet` (a handout included whole) or `title` "
+            "and `sections` (a section composed in the booklet's layout).", ""]
+    return "\n".join(out)
+
+
+def elements_reference() -> str:
+    """Every layout element and attribute, for layout designers."""
+    out = _heading("Layout elements", "spapress/render/elements/")
+    code = lambda text: re.sub(r"(<[a-z0-9/-]+>)", r"`\1`", text)  # noqa: E731 - keep tags literal
+    for tag, cls in ELEMENTS.items():
+        out += [f"## `<{tag}>`", "", code(cls.doc), ""]
+        if isinstance(cls.content, tuple):
+            holds = ", ".join(f"<{t}>" for t in cls.content)
+        else:
+            holds = {"blocks": "block elements", "inline": "text with <b>, <i>, <a>, <br/>", "none": "nothing (empty)"}[cls.content]
+        out += [f"Holds: {code(holds)}.", ""]
+        if cls.attrs:
+            out += ["| attribute | type | required | default | meaning |", "|---|---|---|---|---|"]
+            for a in cls.attrs:
+                kind = " \\| ".join(a.choices) if a.choices else a.kind
+                out.append(f"| `{a.name}` | {kind} | {'yes' if a.required else 'no'} | {a.default or ''} | {a.doc} |")
+            out.append("")
+    return "\n".join(out)
+
+
+def styles_reference() -> str:
+    """The keys of a layout's styles.yaml, for layout designers."""
+    out = _heading("Style sheets", "spapress/render/styles.py")
+    out += ["Each layout folder has a `styles.yaml`:", "", *describe(STYLE_SHEET), "",
+            "## Each named style", "", "A style that leaves a key out takes it from its `parent` "
+            "(or from the defaults below when it has none).", "", *describe(STYLE), ""]
+    return "\n".join(out)
+
+
+def settings_reference() -> str:
+    """The keys of delivery.yaml, for whoever sets up the front-desk computer."""
+    out = _heading("Delivery settings", "spapress/clients/settings.py")
+    out += ["`delivery.yaml` in the project folder belongs to the computer at the front desk, not to the "
+            "content: how client sheets are emailed and printed. It never holds a password.", "",
+            *describe(SETTINGS), ""]
+    return "\n".join(out)
+
+
+PAGES = {"content-format.md": content_reference, "layout-elements.md": elements_reference,
+         "style-sheets.md": styles_reference, "delivery-settings.md": settings_reference}
+
+
+def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
+    parser = command_parser("reference", "Write the reference pages in docs/ from the declarations in the code.",
+                            "Run it after changing a content schema, a layout element, the style keys or the delivery\n"
+                            "settings. With --check, only say which pages are out of date (exit status 2 if any).",
+                            stdout)
+    parser.add_argument("--check", action="store_true", help="write nothing; list the pages that are out of date")
+    args = parser.parse_args(argv)
+    docs = root / "docs"
+    stale = []
+    for name, make in PAGES.items():
+        text = make() + "\n"
+        path = docs / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+            if not args.check:
+                docs.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8", newline="\n")
+    for name in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: docs/{name}", file=stdout)
+    if not stale:
+        print("the reference pages in docs/ are up to date", file=stdout)
+    return EXIT_PROBLEM if args.check and stale else EXIT_OK

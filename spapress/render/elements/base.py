@@ -1,0 +1,203 @@
+"""The vocabulary's foundations: declared attributes, the Element base class, the Ink elements
+draw with, and inline text (escaped, glyph-checked) shared by every element that prints text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import toLength
+
+from ...content.model import Brand, Project
+from ...content.schema import did_you_mean
+from ..fonts import Faces, check_glyphs
+from ..styles import StyleSheet, color_of, paragraph_style
+
+_URL = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+|tel:[+0-9 ()-]+)$")
+_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+class AttrError(ValueError):
+    """An attribute value is wrong; the message says what is expected."""
+
+
+@dataclass(frozen=True)
+class Attr:
+    name: str
+    kind: str
+    doc: str
+    required: bool = False
+    default: str | None = None
+    choices: tuple[str, ...] = ()
+
+    def parse(self, raw: str) -> Any:
+        raw = raw.strip()
+        if self.kind == "choice":
+            if raw not in self.choices:
+                raise AttrError(f"'{raw}' is not one of {', '.join(self.choices)}{did_you_mean(raw, self.choices)}")
+            return raw
+        if self.kind in ("length", "space"):
+            try:
+                value = float(toLength(raw))
+            except (ValueError, TypeError):
+                raise AttrError(f"'{raw}' is not a length; write it like 12, 12pt, 0.5in or 10mm") from None
+            if value < 0:
+                raise AttrError(f"'{raw}' must not be negative")
+            return value
+        if self.kind == "width":
+            match = _WIDTH.match(raw)
+            if match:
+                fraction = float(match.group(1)) / 100
+                if not 0 < fraction <= 1:
+                    raise AttrError(f"'{raw}' must be between 1% and 100%")
+                return fraction
+            raise AttrError(f"'{raw}' is not a width; write a percentage like 40%")
+        if self.kind == "number":
+            try:
+                return float(raw)
+            except ValueError:
+                raise AttrError(f"'{raw}' is not a number") from None
+        if self.kind == "url":
+            if not _URL.match(raw):
+                raise AttrError(f"'{raw}' is not a web, mailto: or tel: address")
+            return raw
+        if self.kind == "color":
+            if not re.match(r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|primary|accent|ink|muted|light|paper)$", raw):
+                raise AttrError(f"'{raw}' is not a brand colour name (primary, accent, ink, muted, light, paper) or #RRGGBB")
+            return raw
+        if self.kind == "name":
+            if not re.match(r"^[A-Za-z0-9_-]+$", raw):
+                raise AttrError(f"'{raw}' is not a name; use letters, digits, '-' and '_'")
+            return raw
+        if self.kind == "file":
+            if raw.startswith(("/", "\\")) or ".." in raw.replace("\\", "/").split("/"):
+                raise AttrError(f"'{raw}' must be a file inside layouts/ (no '..' or absolute paths)")
+            return raw
+        return raw  # text, style
+
+
+@dataclass
+class Ink:
+    """Everything an element needs to become flowables: brand, styles, fonts and the current scale."""
+
+    brand: Brand
+    styles: StyleSheet
+    faces: Mapping[str, Faces]
+    project: Project
+    scale: float = 1.0
+    _palette: tuple = field(default=(), init=False)
+
+    def __post_init__(self):
+        self._palette = tuple(sorted(self.brand.colors.items()))
+
+    def color(self, value: str):
+        return color_of(value, self.brand.colors)
+
+    def spec(self, name: str):
+        return self.styles.specs[name]
+
+    def paragraph_style(self, name: str):
+        spec = self.spec(name)
+        return paragraph_style(spec, self.scale, self.faces[spec.font].pick(spec.bold, spec.italic), self._palette)
+
+    def space(self, points: float) -> float:
+        return points * self.scale
+
+
+def inline_markup(node, ink: Ink, style_name: str) -> str:
+    """Turn an element's mixed content into ReportLab paragraph markup, escaping every text.
+
+    Content text can contain '<', '&' or anything else: it is escaped here, so it is always
+    printed literally.  Each piece of text is checked against the face it will be drawn in.
+    """
+    spec = ink.spec(style_name)
+    faces = ink.faces[spec.font]
+
+    def walk(element, bold: bool, italic: bool) -> str:
+        parts = [_text(element.text, faces.pick(bold, italic), spec.upper)]
+        for child in element:
+            if child.tag == "b":
+                parts.append(f"<b>{walk(child, True, italic)}</b>")
+            elif child.tag == "i":
+                parts.append(f"<i>{walk(child, bold, True)}</i>")
+            elif child.tag == "a":
+                href = escape(child.get("href", ""), {'"': "&quot;"})
+                color = child.get("color")
+                colored = f' color="#{ink.color(color).hexval()[2:]}"' if color else ""
+                parts.append(f'<a href="{href}"{colored}>{walk(child, bold, italic)}</a>')
+            elif child.tag == "br":
+                parts.append("<br/>")
+            parts.append(_text(child.tail, faces.pick(bold, italic), spec.upper))
+        return "".join(parts)
+
+    return walk(node, spec.bold, spec.italic)
+
+
+def _text(text: str | None, font_name: str, upper: bool) -> str:
+    if not text:
+        return ""
+    if upper:
+        text = text.upper()
+    check_glyphs(text, font_name)
+    return escape(text)
+
+
+def _style_or_fallback(ink: Ink, *names: str) -> str:
+    """The first of names the layout's style sheet defines, else 'body' (which it must)."""
+    return next((name for name in names if name in ink.styles.specs), "body")
+
+
+def _face(ink: Ink, style_name: str) -> str:
+    spec = ink.spec(style_name)
+    return ink.faces[spec.font].pick(spec.bold, spec.italic)
+
+
+SPACE_ATTRS = (
+    Attr("space-before", "space", "space above, in points or with a unit (scales with the text)", default="0"),
+    Attr("space-after", "space", "space below (scales with the text)", default="0"),
+)
+
+
+class Element:
+    tag: ClassVar[str] = ""
+    doc: ClassVar[str] = ""
+    attrs: ClassVar[tuple[Attr, ...]] = ()
+    #: 'blocks', 'inline', 'none', or a tuple of the only child tags allowed
+    content: ClassVar[Any] = "blocks"
+    #: where it may stand: 'block' (among blocks), 'inline' (inside text), 'page' (directly in <page>), 'root'
+    place: ClassVar[str] = "block"
+    default_style: ClassVar[str | None] = None
+
+    @classmethod
+    def values(cls, node) -> dict[str, Any]:
+        """Parsed attribute values with defaults (the tree was already checked)."""
+        result = {}
+        for attr in cls.attrs:
+            raw = node.get(attr.name, attr.default)
+            result[attr.name.replace("-", "_")] = None if raw is None else attr.parse(raw)
+        return result
+
+    @classmethod
+    def build(cls, node, ink: Ink) -> list:
+        return []
+
+
+def build_blocks(parent, ink: Ink) -> list:
+    """Flowables for every block child of parent, in order."""
+    out = []
+    for child in parent:
+        if isinstance(child.tag, str):
+            out.extend(ELEMENTS[child.tag].build(child, ink))
+    return out
+
+
+def _spacing(values, ink):
+    return {"space_before": ink.space(values["space_before"]), "space_after": ink.space(values["space_after"])}
+
+
+
+# Every element class by its tag, filled in by the package (in the order the reference lists them).
+ELEMENTS: dict[str, type[Element]] = {}

@@ -1,0 +1,66 @@
+"""Checking a rendered page tree against the declared elements: every problem, each at its line."""
+
+from __future__ import annotations
+
+from ...content.schema import did_you_mean
+from .base import ELEMENTS, AttrError
+
+def check_tree(root, *, needs_disclaimer: bool = True, may_flow: bool = False) -> list[tuple[int, str, str]]:
+    """Every problem in a rendered layout tree, as (line, tag, message)."""
+    problems: list[tuple[int, str, str]] = []
+    if root.tag != "page":
+        problems.append((root.sourceline, root.tag, f"the layout must start with <page>, not <{root.tag}>"))
+        return problems
+    _check(root, None, problems)
+    for flow in (c for c in root if c.tag == "flow" and not may_flow):
+        problems.append((flow.sourceline, "flow", "<flow> is only for booklet sections; a one-page handout uses <fit>"))
+    bodies = [c for c in root if c.tag in ("fit", "flow")]
+    if len(bodies) != 1:
+        problems.append((root.sourceline, "page", f"<page> needs exactly one <fit> or <flow>, found {len(bodies)}"))
+    if needs_disclaimer and not any(True for _ in root.iter("disclaimer")):
+        problems.append((root.sourceline, "page", "the page has no <disclaimer/>; every handout must carry the disclaimer"))
+    return problems
+
+
+def _check(node, parent_cls, problems) -> None:
+    if not isinstance(node.tag, str):  # comments and processing instructions
+        return
+    line, tag = node.sourceline, node.tag
+    cls = ELEMENTS.get(tag)
+    if cls is None:
+        problems.append((line, tag, f"<{tag}> is not a layout element{did_you_mean(tag, ELEMENTS)}"))
+        return
+    if parent_cls is not None:
+        allowed = parent_cls.content
+        if isinstance(allowed, tuple):
+            ok = tag in allowed
+        elif allowed == "inline":
+            ok = cls.place == "inline"
+        elif allowed == "blocks":
+            ok = cls.place == "block"
+        else:
+            ok = False
+        if not ok:
+            problems.append((line, tag, f"<{tag}> cannot go inside <{parent_cls.tag}>"))
+            return
+    declared = {a.name: a for a in cls.attrs}
+    for name, raw in node.attrib.items():
+        attr = declared.get(name)
+        if attr is None:
+            problems.append((line, tag, f"<{tag}> has no attribute '{name}'{did_you_mean(name, declared)}"))
+            continue
+        try:
+            attr.parse(raw)
+        except AttrError as err:
+            problems.append((line, tag, f"<{tag} {name}>: {err}"))
+    for attr in cls.attrs:
+        if attr.required and attr.name not in node.attrib:
+            problems.append((line, tag, f"<{tag}> needs the attribute '{attr.name}' ({attr.doc})"))
+    if cls.content != "inline" and (node.text or "").strip():
+        problems.append((line, tag, f"text directly inside <{tag}>; put it in a <p>"))
+    for child in node:
+        if cls.content != "inline" and (child.tail or "").strip():
+            problems.append((child.sourceline, tag, f"text directly inside <{tag}>; put it in a <p>"))
+        _check(child, cls, problems)
+
+

@@ -1,0 +1,104 @@
+"""Page elements: the <page> root and what stands directly in it (the brand band, the <fit> or
+<flow> body, the footer). The brand band is drawn here, where it is declared."""
+
+from __future__ import annotations
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import Image, Paragraph
+
+from ..flowables import UNBOUNDED, draw_vector, vector_art
+from .base import Attr, Element, Ink, _text
+
+
+class BrandHeader(Element):
+    tag, doc, content, place = "brand-header", "The brand band across the top of the page: logo, name, tagline, phone.", "none", "page"
+    attrs = (Attr("height", "length", "height of the band", default="0.9in"),
+             Attr("background", "color", "band colour", default="primary"),
+             Attr("text", "color", "text colour on the band", default="paper"),
+             Attr("show-tagline", "choice", "print the tagline", default="yes", choices=("yes", "no")),
+             Attr("show-phone", "choice", "print the phone number at the right", default="yes", choices=("yes", "no")))
+
+    @classmethod
+    def draw(cls, canvas, node, ink: Ink, width: float, height: float, margin: float, reach: float = 0.0) -> None:
+        """The brand band: logo, spa name and tagline at the left, phone at the right.
+
+        reach: how far the band runs past the page edges (the print-shop bleed)."""
+        v = cls.values(node)
+        band = v["height"]
+        brand = ink.brand
+        canvas.saveState()
+        canvas.setFillColor(ink.color(v["background"]))
+        canvas.rect(-reach, height - band, width + 2 * reach, band + reach, stroke=0, fill=1)
+        x = margin
+        if brand.logo is not None:
+            size = band * 0.62
+            y = height - band + (band - size) / 2
+            if brand.logo.suffix.lower() == ".svg":
+                draw_vector(canvas, vector_art(brand.logo), x, y, size, size)
+            else:
+                Image(str(brand.logo), width=size, height=size, kind="proportional").drawOn(canvas, x, y)
+            x += size + band * 0.22
+
+        text_color = ink.color(v["text"])
+        heading, body = ink.faces["heading"], ink.faces["body"]
+        phone_width = 0.0
+        if v["show_phone"] == "yes":
+            phone_style = ParagraphStyle("phone", fontName=body.bold, fontSize=12, leading=15, textColor=text_color,
+                                         alignment=2)
+            phone = Paragraph(_text(brand.phone, body.bold, False), phone_style)
+            phone_width = min(2.2 * inch, width / 3)
+            _, ph = phone.wrap(phone_width, UNBOUNDED)
+            phone.drawOn(canvas, width - margin - phone_width, height - band / 2 - ph / 2)
+        room = width - margin - x - phone_width - 12
+        lines = [(brand.name, heading.bold, 22)]
+        if v["show_tagline"] == "yes" and brand.tagline:
+            lines.append((brand.tagline, body.italic, 10))
+        paragraphs = cls._shrink_to_band(lines, room, band * 0.86, text_color)
+        total = sum(h for _, h in paragraphs)
+        y = height - band / 2 + total / 2
+        for paragraph, h in paragraphs:
+            y -= h
+            paragraph.drawOn(canvas, x, y)
+        canvas.restoreState()
+
+    @staticmethod
+    def _shrink_to_band(lines, room, limit, color):
+        """Paragraphs for the header texts, made smaller until together they fit the band."""
+        factor = 1.0
+        while True:
+            made = []
+            for text, font, size in lines:
+                style = ParagraphStyle("band", fontName=font, fontSize=size * factor, leading=size * factor * 1.2,
+                                       textColor=color)
+                paragraph = Paragraph(_text(text, font, False), style)
+                made.append((paragraph, paragraph.wrap(room, UNBOUNDED)[1]))
+            if sum(h for _, h in made) <= limit or factor < 0.3:
+                return made
+            factor *= 0.85
+
+
+class Fit(Element):
+    tag, doc, place = "fit", "The body of the page. Its text shrinks to fit the page, never below the layout's minimum size.", "page"
+    attrs = (Attr("min-body-size", "number", "smallest body size in points; overrides the style sheet"),)
+
+
+class Flow(Element):
+    tag, place = "flow", "page"
+    doc = ("The body of a booklet section, instead of <fit>: it keeps its design size and runs over "
+           "as many pages as it needs; headings stay with what follows them.")
+
+
+class Footer(Element):
+    tag, doc, place = "footer", "Blocks pinned to the bottom of the page (contact, disclaimer); not scaled.", "page"
+
+
+class Page(Element):
+    tag, doc, place = "page", "The root: one page. Holds <brand-header>, one <fit> (or, in a booklet section, one <flow>), then <footer>.", "root"
+    content = ("brand-header", "fit", "flow", "footer")
+    attrs = (Attr("size", "choice", "paper size", default="letter", choices=("letter", "a4", "half-letter", "a5")),
+             Attr("background", "color", "colour of the whole page; runs into the bleed in print-shop copies"),
+             Attr("orientation", "choice", "page orientation", default="portrait", choices=("portrait", "landscape")),
+             Attr("margin", "length", "margin around the content", default="0.6in"))
+
+

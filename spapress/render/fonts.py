@@ -1,0 +1,88 @@
+"""Register the brand's TrueType families with ReportLab and check text against their glyphs."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from ..content.model import FontFamily
+
+
+class FontProblem(Exception):
+    """A font file cannot be used, or text needs a glyph the font lacks (then `char` is that character)."""
+
+    def __init__(self, message: str, char: str | None = None):
+        super().__init__(message)
+        self.char = char
+
+
+@dataclass(frozen=True)
+class Faces:
+    """ReportLab names of a registered family, by style."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def pick(self, bold: bool, italic: bool) -> str:
+        return (self.bold_italic if italic else self.bold) if bold else (self.italic if italic else self.regular)
+
+
+@lru_cache(maxsize=None)
+def _register_file(path: Path) -> str:
+    name = path.stem
+    existing = pdfmetrics._fonts.get(name)
+    if existing is not None and getattr(existing, "_press_path", None) != path:
+        name = f"{path.stem}-{zlib.crc32(str(path).encode()):08x}"  # same file name, different file
+    try:
+        font = TTFont(name, str(path))
+    except (TTFError, OSError, ValueError) as err:
+        raise FontProblem(f"font file {path.name} cannot be used: {err}") from None
+    font._press_path = path
+    pdfmetrics.registerFont(font)
+    return name
+
+
+@lru_cache(maxsize=None)
+def register_family(family: FontFamily) -> Faces:
+    """Register (once per process) the four files of a family; bold/italic tags then find them."""
+    faces = Faces(*(_register_file(p) for p in (family.regular, family.bold, family.italic, family.bold_italic)))
+    for bold, italic, name in ((0, 0, faces.regular), (1, 0, faces.bold), (0, 1, faces.italic), (1, 1, faces.bold_italic)):
+        addMapping(faces.regular, bold, italic, name)
+    return faces
+
+
+_BREAKS = frozenset(map(ord, "\n\t\r"))
+
+
+@lru_cache(maxsize=None)
+def _glyphs(font_name: str) -> frozenset[int]:
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def first_missing(text: str, font_names) -> str | None:
+    """The first character of text that one of the fonts cannot draw (line breaks and tabs aside)."""
+    codes = set(map(ord, text)) - _BREAKS
+    lacking = set().union(*(codes - _glyphs(name) for name in font_names))
+    return next((char for char in text if ord(char) in lacking), None) if lacking else None
+
+
+def font_label(font_name: str) -> str:
+    """The font's own name, as a person would recognise it."""
+    label = pdfmetrics.getFont(font_name).face.name
+    return label.decode("latin-1") if isinstance(label, bytes) else str(label)
+
+
+def check_glyphs(text: str, font_name: str) -> None:
+    """Fail, naming the character, when the font cannot draw some of text."""
+    char = first_missing(text, (font_name,))
+    if char is not None:
+        raise FontProblem(f"the character '{char}' (U+{ord(char):04X}) is not in the font {font_label(font_name)}; "
+                          f"remove it or choose a font that has it", char)
