@@ -1,4 +1,4 @@
-"""Stage 4: write finished files so that a reader only ever sees an old or a new complete file."""
+"""Atomic files: write finished files so that a reader only ever sees an old or a new complete file."""
 
 from __future__ import annotations
 

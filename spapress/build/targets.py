@@ -68,16 +68,29 @@ def source_files(project: Project) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+# The code that shapes a PDF: the package's own version and the content and render stages,
+# searched recursively. Changing how email is sent or how a build is scheduled rebuilds nothing.
+BUILDER_CODE = ("__init__.py", "content", "render")
+
+
 @lru_cache(maxsize=1)
-def builder_version() -> str:
-    """A hash naming this builder: the press's own source, Python, and the libraries it draws with."""
+def builder_version(package: Path = Path(__file__).resolve().parent.parent) -> str:
+    """A hash naming this builder: Python, the code that shapes PDFs, and the libraries it draws with."""
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in builder_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for dist, module in BUILDER_PARTS.items():
         digest.update(f"{dist}={installed_release(dist, module)}\0".encode())
     return digest.hexdigest()
+
+
+def builder_files(package: Path) -> list[Path]:
+    """The package's source files that shape a PDF, in a stable order."""
+    found = []
+    for name in BUILDER_CODE:
+        path = package / name
+        found += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return found
 
 
 def installed_release(dist: str, module: str) -> str:

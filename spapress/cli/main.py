@@ -31,14 +31,17 @@ def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=N
     root = (project or Path.cwd()).resolve()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            module = importlib.import_module(f".{COMMANDS[argv[0]][0]}", __package__)
-            return module.run(argv[1:], root=root, stdout=stdout, stderr=stderr)
-        from . import build
-        return build.run(argv, root=root, stdout=stdout, stderr=stderr,
-                         commands={name: about for name, (_, about) in COMMANDS.items()})
-    except HelpShown as shown:
-        return shown.status
+        try:
+            if argv and argv[0] in COMMANDS:
+                module = importlib.import_module(f".{COMMANDS[argv[0]][0]}", __package__)
+                return module.run(argv[1:], root=root, stdout=stdout, stderr=stderr)
+            from . import build
+            return build.run(argv, root=root, stdout=stdout, stderr=stderr,
+                             commands={name: about for name, (_, about) in COMMANDS.items()})
+        except HelpShown as shown:
+            return shown.status
+        finally:
+            stdout.flush()  # here, where a closed pipe can still be answered quietly
     except PressError as err:
         return report_error(err, stderr)
     except BrokenPipeError:  # the reader went away (make_pdfs.py --elements | head): end quietly

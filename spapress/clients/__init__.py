@@ -1,0 +1,14 @@
+"""Stage 4, clients: a client's visit -> a personal aftercare sheet -> printed or emailed.
+
+    visits.py     visits from the command line or a CSV/YAML batch, every field checked
+    sheets.py     a handout personalised for one visit; batches on the pool
+    frontdesk.py  the front desk's work: check, make, keep, print and email (one way to do each)
+    settings.py   delivery.yaml: the mail server and printer of this computer
+    printing.py   the system's print queue (CUPS lp; the print verb on Windows)
+    letter.py     the email that carries a sheet (text and HTML from layouts/email/)
+    smtp.py       handing a message to the mail server
+    outbox.py     nothing lost, nothing doubled: a Maildir outbox
+    sendlog.py    who was sent what, and when (SQLite)
+
+May import spapress.errors, content/, render/ and build/.
+"""

@@ -1,0 +1,11 @@
+"""Stage 1, content: read handouts/*.yaml, check every file against its declared fields, and
+return the Library as frozen dataclasses that every later stage reads.
+
+    yamlsrc.py   YAML with the line of every key and item, so messages can point at them
+    schema.py    declared fields and checks (text, ids, colours, web and email addresses, …)
+    model.py     the Library and everything in it (brand, points, techniques, tools, topics,
+                 sheets, booklets), and the Project's folders
+    load.py      the content schemas and load_library(): every problem in every file at once
+
+May import only spapress.errors. Never ReportLab: a build with nothing to do stays quick.
+"""

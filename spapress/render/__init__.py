@@ -1,0 +1,16 @@
+"""Stage 2, render: turn a Library's sheets and booklets into PDF bytes with Jinja2 and ReportLab.
+
+    context.py    every template context (sheet, booklet, email), documented in one place
+    templates.py  a layout's Jinja2 template (sandboxed, autoescaped) -> checked XML page tree
+    elements/     the layout vocabulary: one declared class per XML element
+    styles.py     a layout's styles.yaml -> ReportLab paragraph styles
+    fonts.py      the brand's TrueType families, and which characters they can draw
+    flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
+    pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
+    sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
+    booklets.py   a booklet: cover, contents, sections, back cover, bookmarks; its copies
+    impose.py     saddle-stitch imposition with pypdf
+
+May import spapress.errors and content/. The builder's fingerprint hashes this folder and
+content/: any change here rebuilds every PDF.
+"""

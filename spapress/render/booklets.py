@@ -1,4 +1,4 @@
-"""Stage 4: a booklet as one numbered PDF, plus its imposed and print-shop copies.
+"""Booklets: a booklet as one numbered PDF, plus its imposed and print-shop copies.
 
 The pages are cover, an optional welcome page, an optional table of contents, the sections
 (a handout included whole in its own layout, or a section composed in the booklet's layout),

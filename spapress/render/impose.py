@@ -1,4 +1,4 @@
-"""Stage 5: saddle-stitch imposition with pypdf.
+"""Imposition: saddle-stitch two-up copies with pypdf.
 
 Pages are placed two-up on landscape sheets so that printing double-sided (flip on the
 short edge), folding the stack in half and stapling on the fold gives the booklet in
