@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 
@@ -48,3 +47,10 @@ def test_only_the_command_line_prints():
             if re.search(r"^\s*print\(|sys\.exit\(", text, re.M):
                 printing.append(str(path.relative_to(REPO)))
     assert printing == []
+
+
+def test_no_handout_may_take_a_command_name():
+    from spapress.cli.main import COMMANDS
+    from spapress.content.load import RESERVED_IDS
+
+    assert set(RESERVED_IDS) == set(COMMANDS)

@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .targets import Target, builder_version, hash_bytes, hash_file, plan, source_files
-from ..errors import UnknownId
 from ..content.load import load_library
+from ..content.model import Project
+from ..errors import UnknownId
+from .files import stage_file
 from .lock import build_lock
 from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
                        why_stale, write_manifest)
-from ..content.model import Project
-from .files import stage_file
+from .targets import Target, builder_version, hash_bytes, hash_file, plan, source_files
 
 if TYPE_CHECKING:
     from ..render.pages import ComposedPdf

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .targets import Target, hash_file
 from .files import write_atomically
+from .targets import Target, hash_file
 
 MANIFEST_NAME = ".press-manifest.json"
 FORMAT = 1

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..content.model import Project
 from ..errors import PressError
-from .common import EXIT_OK, EXIT_PROBLEM, EXIT_STOPPED, PROG, Parser, folder_options, positive, project_paths, report_error, shown_path
-
+from .common import (EXIT_OK, EXIT_PROBLEM, EXIT_STOPPED, PROG, Parser, folder_options, positive,
+                     project_paths, report_error)
 
 
 def parser(stdout, commands: dict[str, str]) -> Parser:

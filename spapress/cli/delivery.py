@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..clients.frontdesk import FrontDesk, PrintOptions, Printed, Saved
+from ..clients.frontdesk import FrontDesk, Printed, PrintOptions, Saved
 from ..clients.outbox import Delivery
 from ..clients.printing import MAX_COPIES, PRINTER_NAME
 from ..clients.settings import Settings, load_settings, settings_path

@@ -21,11 +21,11 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..errors import ContentError, Problem
 from ..content.model import Brand, Project
+from ..errors import ContentError, Problem
 from ..render.context import ClientCard, EmailContext
-from .visits import Visit
 from .settings import MailSettings
+from .visits import Visit
 
 EMAIL_FOLDER = "email"
 TEMPLATES = ("subject.txt.j2", "message.txt.j2", "message.html.j2")

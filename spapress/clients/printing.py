@@ -14,7 +14,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 PRINTER_NAME = re.compile(r"^[^\s/#\\'\"-][^\s/#\\'\"]{0,126}$")
 MAX_COPIES = 99
 

@@ -15,10 +15,10 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from .elements import check_tree
-from ..errors import ContentError, Problem
 from ..content.model import Project
 from ..content.schema import did_you_mean
+from ..errors import ContentError, Problem
+from .elements import check_tree
 
 SHEET_TEMPLATE = "sheet.xml.j2"
 
