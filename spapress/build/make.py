@@ -6,7 +6,7 @@ Importing this module loads ReportLab, so a build imports it only when something
 from __future__ import annotations
 
 from contextlib import closing
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Callable
 
@@ -51,12 +51,20 @@ MAKERS: dict[str, Callable[[Press, Target], tuple[ComposedPdf, ...]]] = {
 }
 
 
-def _make_one(press: Press, target: Target) -> tuple[str, tuple[ComposedPdf, ...] | None, list[Problem]]:
-    """(target key, its PDFs or None, the problems found)."""
+@dataclass(frozen=True)
+class Made:
+    """One target's PDFs (one per output), or the problems that stopped it."""
+
+    key: str
+    pdfs: tuple[ComposedPdf, ...] | None
+    problems: tuple[Problem, ...] = ()
+
+
+def _make_one(press: Press, target: Target) -> Made:
     try:
-        return target.key, MAKERS[target.kind](press, target), []
+        return Made(target.key, MAKERS[target.kind](press, target))
     except ContentError as err:
-        return target.key, None, err.problems
+        return Made(target.key, None, tuple(err.problems))
 
 
 def make_all(project: Project, library: Library, targets: list[Target], workers: int | None = None,
@@ -74,12 +82,12 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     results = each_made(Press(project, library), _make_one, targets, workers=workers or cores(),
                         pool=work >= POOL_MIN_WORK, recipe=partial(Press.for_project, project))
     with closing(results):  # an interrupted build stops its workers at once
-        for done, (key, pdfs, found) in enumerate(results, 1):
-            problems.extend(found)
-            if pdfs is not None:
-                made[key] = pdfs
+        for done, result in enumerate(results, 1):
+            problems.extend(result.problems)
+            if result.pdfs is not None:
+                made[result.key] = result.pdfs
                 if on_made and not problems:
-                    on_made(key, pdfs)
+                    on_made(result.key, result.pdfs)
             if progress:
                 progress(done, len(targets))
     if problems:
