@@ -59,8 +59,8 @@ class Outbox:
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.waiting = mailbox.Maildir(folder / "outbox", factory=None, create=True)
-        self.sent = mailbox.Maildir(folder / "sent", factory=None, create=True)
+        self.waiting = _maildir(folder / "outbox")
+        self.sent = _maildir(folder / "sent")
         self.log = SendLog(folder / "send-log.sqlite3")
 
     def post(self, letter: Letter, transport: Transport, now: datetime) -> Delivery:
@@ -161,6 +161,13 @@ class Outbox:
             os.fsync(handle.fileno())
         _fsync_dir(folder / "new")
         return key
+
+
+def _maildir(folder: Path) -> mailbox.Maildir:
+    box = mailbox.Maildir(folder, factory=None, create=True)
+    if os.name == "nt":
+        box.colon = "!"  # Maildir's ':' cannot stand in a Windows file name
+    return box
 
 
 def _fsync_dir(folder: Path) -> None:
