@@ -84,6 +84,15 @@ def test_invalid_colour(site):
     assert "'#2F5D6' is not a valid colour; write it like '#2F5D62'" in line
 
 
+def test_a_value_not_among_the_choices_lists_them(site):
+    site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a4", "paper: a3")
+    assert single_problem(site.run("--check")) == \
+        "handouts/sheets/stress-relief-points.yaml:5: 'a3' is not one of letter, a4"
+    site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a3", "paper: lettr")
+    assert single_problem(site.run("--check")) == \
+        "handouts/sheets/stress-relief-points.yaml:5: 'lettr' is not one of letter, a4 (did you mean 'letter'?)"
+
+
 def test_missing_logo_file(site):
     site.path("handouts/logo.svg").unlink()
     line = single_problem(site.run("--check"))
