@@ -54,7 +54,7 @@ def elements_reference() -> str:
         if cls.attrs:
             out += ["| attribute | type | required | default | meaning |", "|---|---|---|---|---|"]
             for a in cls.attrs:
-                kind = " \\| ".join(a.choices) if a.choices else a.kind
+                kind = a.check.label.replace("|", "\\|")
                 out.append(f"| `{a.name}` | {kind} | {'yes' if a.required else 'no'} | {a.default or ''} | {a.doc} |")
             out.append("")
     return "\n".join(out)
