@@ -87,8 +87,9 @@ def visits_reference() -> str:
             "columns (CSV) or keys (YAML); `make_pdfs.py client` takes the same as options.", "",
             *describe(VISIT), "",
             f"Items are written `ID`, `ID:MINUTES` or `ID:MINUTES:TIMES-A-DAY`, like `kneading:5:2`: minutes "
-            f"from {MINUTES.low:g} to {MINUTES.high:g}, times a day from {TIMES.low:g} to {TIMES.high:g}. Several items in one CSV cell are "
-            "separated by spaces. Other CSV columns are ignored, unless one looks like a misspelling of these.", ""]
+            f"from {MINUTES.low:g} to {MINUTES.high:g}, times a day from {TIMES.low:g} to {TIMES.high:g}. "
+            "Several items in one CSV cell are separated by spaces. Other CSV columns are ignored, unless one "
+            "looks like a misspelling of these.", ""]
     return "\n".join(out)
 
 

@@ -4,6 +4,10 @@ Every field a person types is checked before anything is made: length, control a
 characters, characters the brand's fonts cannot draw, one plain email address, a real date,
 and ids that exist in the library. A batch reports each bad row by its number and keeps the
 good ones.
+
+The fields are declared once, in VISIT (each with its check, whether it is required and what it
+means); the CSV columns, the YAML keys, the command line's help and docs/client-visits.md come
+from that declaration.
 """
 
 from __future__ import annotations
@@ -210,7 +214,8 @@ VISIT = Mapping({
     "email": Field(OneEmail(), required=False, doc="the client's email address (only needed to send the sheet)"),
     "date": Field(VisitDate(), required=False, doc="the visit date as YYYY-MM-DD (default: today)"),
     "therapist": Field(ClientText(THERAPIST_LIMIT), doc="who treated the client"),
-    "handout": Field(KnownId("handout", "sheets"), doc="id of the handout to personalise (a file name in handouts/sheets/)"),
+    "handout": Field(KnownId("handout", "sheets"),
+                     doc="id of the handout to personalise (a file name in handouts/sheets/)"),
     "layout": Field(KnownId("layout", "layouts", "layouts", "layout name"), required=False,
                     doc="another layout for it, such as calm (default: the handout's own)"),
     "points": Field(Picks("points"), required=False, default=(),
