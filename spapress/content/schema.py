@@ -31,7 +31,7 @@ _TEL = r"tel:[+0-9 ()-]+"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# Points per unit, in the order ReportLab's toLength tries the suffixes (so "12pica" is not "12pi" + "ca").
+# Points per unit, in the order ReportLab's toLength tries the suffixes ("in" before "i").
 _CM = 72.0 / 2.54
 _UNITS = (("cm", _CM), ("in", 72.0), ("pt", 1.0), ("i", 72.0), ("mm", _CM * 0.1), ("pica", 12.0))
 
