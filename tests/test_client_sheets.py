@@ -8,6 +8,7 @@ import pypdf
 import pytest
 
 from conftest import single_problem, tool
+from spapress.clients.visits import VISIT
 
 DAY = "2026-11-24"
 ANA = ("client", "stress-relief-points", "--name", "Ana Lima", "--therapist", "Sam", "--date", DAY,
@@ -92,6 +93,8 @@ def test_hostile_text_is_printed_literally(site, hostile):
     ("--name", "A" * 300, "argument --name: is 300 characters long; keep it under 80"),
     ("--note", "x" * 401, "argument --note: is 401 characters long; keep it under 400"),
     ("--date", "24/11/2026", "argument --date: '24/11/2026' is not a date; write it as YYYY-MM-DD, like '"),
+    ("--date", "2026-02-30", "argument --date: '2026-02-30' is not a date; write it as YYYY-MM-DD, like '"),
+    ("--date", "20261124", "argument --date: '20261124' is not a date; write it as YYYY-MM-DD, like '"),
     ("--point", "top-of-shoulder:2", "argument --point: no point 'top-of-shoulder' (did you mean 'top-of-shoulders'?)"),
     ("--point", "base-of-spine:200", "argument --point: minutes for 'base-of-spine': 200 is out of range; use 0.5 to 120"),
     ("--point", "base-of-spine:2:x", "argument --point: times a day for 'base-of-spine': 'x' is not a whole number"),
@@ -152,6 +155,15 @@ def test_client_help_lists_the_options(site):
     shown = run.out
     for option in ("--name", "--therapist", "--point", "--technique", "--tool", "--note", "--send", "--dry-run", "--print"):
         assert option in shown
+
+
+def test_client_help_and_batch_help_come_from_the_visit_fields(site):
+    shown = " ".join(site.run("client", "--help").out.split())
+    for name, spec in VISIT.fields.items():
+        assert spec.doc in shown, name
+    batch_help = " ".join(site.run("clients", "--help").out.split())
+    assert "Columns (CSV) or keys (YAML): name, therapist, handout (required); email, date, layout, points, " \
+           "techniques, tools, note." in batch_help
 
 
 # --- batches --------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from conftest import single_problem
+from spapress.clients.settings import SETTINGS
+from spapress.content.load import BOOKLET, SHEET
+from spapress.content.schema import describe
+from spapress.render.styles import STYLE
 
 GOOD_POINT = """\
 name: Between the shoulder blades
@@ -82,6 +86,37 @@ def test_invalid_colour(site):
     line = single_problem(site.run("--check"))
     assert line.startswith("handouts/brand.yaml:")
     assert "'#2F5D6' is not a valid colour; write it like '#2F5D62'" in line
+
+
+def test_a_value_not_among_the_choices_lists_them(site):
+    site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a4", "paper: a3")
+    assert single_problem(site.run("--check")) == \
+        "handouts/sheets/stress-relief-points.yaml:5: 'a3' is not one of letter, a4"
+    site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a3", "paper: lettr")
+    assert single_problem(site.run("--check")) == \
+        "handouts/sheets/stress-relief-points.yaml:5: 'lettr' is not one of letter, a4 (did you mean 'letter'?)"
+
+
+def test_a_style_colour_is_checked_like_a_layout_colour(site):
+    site.edit("layouts/classic/styles.yaml", "color: primary, space_after: 2}", "color: teal, space_after: 2}")
+    assert single_problem(site.run("--check")) == (
+        "layouts/classic/styles.yaml:8: 'teal' is not a brand colour name (primary, accent, ink, muted, light, paper) "
+        "or #RRGGBB")
+
+
+def test_a_bad_style_is_one_problem_not_one_per_child(site):
+    site.edit("layouts/classic/styles.yaml", "detail: {parent: body, size: 9.5,", "detail: {parent: body, size: 200,")
+    assert single_problem(site.run("--check")) == \
+        "layouts/classic/styles.yaml:16: 200 is out of range; use a number from 4 to 96"
+
+
+def test_the_reference_shows_type_requirement_default_and_meaning():
+    assert "- `paper` (letter | a4, optional, default: letter): letter or a4" in describe(SHEET)
+    assert "- `title` (text, required): the booklet's title, on the cover and at the foot of every page" in describe(BOOKLET)
+    assert "- `contents` (yes | no, optional, default: yes): include a table of contents" in describe(BOOKLET)
+    assert "- `bleed` (number, optional, default: 0.125): bleed for the print-shop copy, in inches" in describe(BOOKLET)
+    assert "- `color` (brand colour, optional, default: ink): a brand colour name or #RRGGBB" in describe(STYLE)
+    assert "  - `timeout` (number, optional, default: 20): seconds to wait for the server" in describe(SETTINGS)
 
 
 def test_missing_logo_file(site):

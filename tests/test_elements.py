@@ -8,8 +8,11 @@ import re
 
 import pypdf
 
+from reportlab.lib.units import toLength
+
 from conftest import REPO, single_problem, tool
 from spapress.cli.reference import PAGES, elements_reference
+from spapress.content.schema import length_in_points
 from spapress.render.elements import ELEMENTS
 
 SHEET = """\
@@ -123,6 +126,46 @@ def test_bad_attribute_value_is_located(site):
     site.write("handouts/sheets/probe.yaml", SHEET.format(paper="a4"))
     assert single_problem(site.run("probe", "--check")) == (
         "layouts/probe/sheet.xml.j2:4: <spacer height>: 'lots' is not a length; write it like 12, 12pt, 0.5in or 10mm")
+
+
+@pytest.mark.parametrize("element, message", [
+    ('<rule thickness="2em"/>', "<rule thickness>: '2em' is not a length; write it like 12, 12pt, 0.5in or 10mm"),
+    ('<spacer height="-4pt"/>', "<spacer height>: '-4pt' must not be negative"),
+    ('<rule width="40"/>', "<rule width>: '40' is not a width; write a percentage like 40%"),
+    ('<rule width="140%"/>', "<rule width>: '140%' must be between 1% and 100%"),
+    ('<qr href="ftp://example.com/x"/>', "<qr href>: 'ftp://example.com/x' is not a valid web, mailto: or tel: address; "
+                                         "write it like 'https://example.com/book', 'mailto:hello@example.com' or "
+                                         "'tel:+1 402 384 8400'"),
+    ('<p><a href="mailto:ana@example">Ana</a></p>', "<a href>: 'mailto:ana@example' is not a valid web, mailto: or tel: "
+                                                   "address; write it like 'https://example.com/book', "
+                                                   "'mailto:hello@example.com' or 'tel:+1 402 384 8400'"),
+    ('<rule color="teal"/>', "<rule color>: 'teal' is not a brand colour name (primary, accent, ink, muted, light, paper) "
+                             "or #RRGGBB"),
+    ('<box background="#12345"><p>x</p></box>', "<box background>: '#12345' is not a brand colour name (primary, accent, "
+                                                "ink, muted, light, paper) or #RRGGBB"),
+    ('<qr href="https://example.com" align="middle"/>', "<qr align>: 'middle' is not one of left, center, right"),
+    ('<body-map view="back"><marker n="1" x="left" y="0.5"/></body-map>', "<marker x>: 'left' is not a number"),
+    ('<img src="../secret.png" width="1in"/>', "<img src>: '../secret.png' must be a file inside layouts/ "
+                                               "(no '..' or absolute paths)"),
+])
+def test_each_bad_attribute_value_is_one_located_line(site, element, message):
+    site.write("layouts/probe/styles.yaml", (REPO / "layouts/classic/styles.yaml").read_text())
+    site.write("layouts/probe/sheet.xml.j2", f'<page>\n<fit>\n<p>Hi</p>\n{element}\n</fit>\n<footer><disclaimer/></footer>\n</page>\n')
+    site.write("handouts/sheets/probe.yaml", SHEET.format(paper="a4"))
+    assert single_problem(site.run("probe", "--check")) == f"layouts/probe/sheet.xml.j2:4: {message}"
+
+
+@pytest.mark.parametrize("text", ["12", "12pt", "0.5in", "10mm", "1cm", "2.5cm", "3i", "2pica", "-1", "1e1", " 7 ", "0"])
+def test_lengths_are_read_as_reportlab_reads_them(text):
+    assert length_in_points(text) == toLength(text)
+
+
+def test_the_reference_shows_each_attribute_type_from_its_check():
+    reference = elements_reference()
+    assert "| `align` | left \\| center \\| right | no | left | placement |" in reference
+    assert "| `href` | web, mailto: or tel: address | yes |  | the address it encodes |" in reference
+    assert "| `color` | brand colour | no | accent | line colour |" in reference
+    assert "| `thickness` | length | no | 0.75 | line thickness |" in reference
 
 
 def test_a_page_without_disclaimer_is_refused(site):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..clients.visits import PICK_KINDS, VISIT
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import check_delivery_args, deliver, delivery_options, folder_options, front_desk
 
-# A visit's field -> the argument that gives it, for messages.
-ARGUMENT_OF = {"name": "--name", "email": "--email", "date": "--date", "therapist": "--therapist",
-               "handout": "HANDOUT", "layout": "--layout", "points": "--point", "techniques": "--technique",
-               "tools": "--tool", "note": "--note"}
+# A visit's field -> the argument that gives it, in the order --help lists them; each argument's
+# help is its field's own documentation (clients/visits.py VISIT).
+ARGUMENT_OF = {"handout": "HANDOUT", "name": "--name", "therapist": "--therapist", "date": "--date",
+               "points": "--point", "techniques": "--technique", "tools": "--tool", "note": "--note",
+               "layout": "--layout", "email": "--email"}
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
@@ -24,16 +26,15 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         "the handout's own sections are used. The sheet goes to clients/DATE/NAME-HANDOUT.pdf.\n"
         "Exit status: 0 when everything was done, 2 when something needs fixing or an email waits in the outbox.",
         stdout)
-    parser.add_argument("handout", metavar="HANDOUT", help="id of the handout to personalise (handouts/sheets/ID.yaml)")
-    parser.add_argument("--name", required=True, help="the client's name as it should be printed")
-    parser.add_argument("--therapist", required=True, help="who treated the client")
-    parser.add_argument("--date", help="the visit date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--point", dest="points", action="append", metavar="ID[:MIN[:TIMES]]", help="a point for the client; repeat for more")
-    parser.add_argument("--technique", dest="techniques", action="append", metavar="ID[:MIN[:TIMES]]", help="a technique; repeat for more")
-    parser.add_argument("--tool", dest="tools", action="append", metavar="ID[:MIN[:TIMES]]", help="a tool; repeat for more")
-    parser.add_argument("--note", help="a short personal note from the therapist")
-    parser.add_argument("--layout", help="another layout for the sheet, such as calm")
-    parser.add_argument("--email", help="the client's email address (for --send or --dry-run)")
+    for field, argument in ARGUMENT_OF.items():
+        spec = VISIT.fields[field]
+        if field == "handout":
+            parser.add_argument(field, metavar=argument, help=spec.doc)
+        elif field in PICK_KINDS:
+            parser.add_argument(argument, dest=field, action="append", metavar="ID[:MIN[:TIMES]]",
+                                help=f"{spec.doc}; repeat the option for more")
+        else:
+            parser.add_argument(argument, dest=field, required=spec.required, help=spec.doc)
     delivery_options(parser)
     folder_options(parser)
     args = parser.parse_args(argv)

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from ..clients.frontdesk import screen_rows
-from ..clients.visits import BatchFileError, FieldProblem, Row, read_batch
+from ..clients.visits import FIELDS, REQUIRED, BatchFileError, FieldProblem, Row, read_batch
 from ..errors import ContentError, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import check_delivery_args, deliver, delivery_options, folder_options, front_desk
 
 
+def _columns() -> str:
+    """The visit fields, as the declaration in clients/visits.py names them (see docs/client-visits.md)."""
+    optional = [name for name in FIELDS if name not in REQUIRED]
+    return textwrap.fill(f"Columns (CSV) or keys (YAML): {', '.join(REQUIRED)} (required); {', '.join(optional)}.",
+                         width=90)
+
+
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser = command_parser(
         "clients", "Make the client sheets for a day's appointments from a CSV or YAML file, one visit per row.",
-        "Columns (CSV) or keys (YAML): name, therapist, handout (required); email, date, layout,\n"
-        "points, techniques, tools, note. Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
+        f"{_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
         "Example:\n  python make_pdfs.py clients today.csv --send\n\n"
         "A row with a problem is reported with its row number and line, and the other rows are still done.\n"
         "Exit status: 0 when every row went through, 2 otherwise.", stdout)

@@ -1,8 +1,8 @@
 """make_pdfs.py reference: the reference pages in docs/, written from the declarations in the code.
 
-Content files, style sheets, layout elements and delivery settings are each declared once (their
-fields with type, default and meaning); these pages are made from those declarations, so they
-cannot drift from what the press accepts. A test fails when a page in docs/ is stale.
+Content files, style sheets, layout elements, delivery settings and client visits are each declared
+once (their fields with type, default and meaning); these pages are made from those declarations,
+so they cannot drift from what the press accepts. A test fails when a page in docs/ is stale.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..clients.settings import SETTINGS
+from ..clients.visits import MINUTES, TIMES, VISIT
 from ..content.load import BOOKLET, BRAND, POINT, SHEET, TECHNIQUE, TOOL, TOPIC
 from ..content.schema import describe
 from ..render.elements import ELEMENTS
@@ -54,7 +55,7 @@ def elements_reference() -> str:
         if cls.attrs:
             out += ["| attribute | type | required | default | meaning |", "|---|---|---|---|---|"]
             for a in cls.attrs:
-                kind = " \\| ".join(a.choices) if a.choices else a.kind
+                kind = a.check.label.replace("|", "\\|")
                 out.append(f"| `{a.name}` | {kind} | {'yes' if a.required else 'no'} | {a.default or ''} | {a.doc} |")
             out.append("")
     return "\n".join(out)
@@ -78,14 +79,30 @@ def settings_reference() -> str:
     return "\n".join(out)
 
 
+def visits_reference() -> str:
+    """The columns of a visits file for `make_pdfs.py clients`, for the front desk."""
+    out = _heading("Client visit files", "spapress/clients/visits.py")
+    out += ["`python make_pdfs.py clients FILE` makes a client sheet for each visit in a CSV file (one visit "
+            "per row, the first line naming the columns) or a YAML file (a list of visits). These are its "
+            "columns (CSV) or keys (YAML); `make_pdfs.py client` takes the same as options.", "",
+            *describe(VISIT), "",
+            f"Items are written `ID`, `ID:MINUTES` or `ID:MINUTES:TIMES-A-DAY`, like `kneading:5:2`: minutes "
+            f"from {MINUTES.low:g} to {MINUTES.high:g}, times a day from {TIMES.low:g} to {TIMES.high:g}. "
+            "Several items in one CSV cell are separated by spaces. Other CSV columns are ignored, unless one "
+            "looks like a misspelling of these.", ""]
+    return "\n".join(out)
+
+
 PAGES = {"content-format.md": content_reference, "layout-elements.md": elements_reference,
-         "style-sheets.md": styles_reference, "delivery-settings.md": settings_reference}
+         "style-sheets.md": styles_reference, "delivery-settings.md": settings_reference,
+         "client-visits.md": visits_reference}
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser = command_parser("reference", "Write the reference pages in docs/ from the declarations in the code.",
-                            "Run it after changing a content schema, a layout element, the style keys or the delivery\n"
-                            "settings. With --check, only say which pages are out of date (exit status 2 if any).",
+                            "Run it after changing a content schema, a layout element, the style keys, the delivery\n"
+                            "settings or the visit fields. With --check, only say which pages are out of date\n"
+                            "(exit status 2 if any).",
                             stdout)
     parser.add_argument("--check", action="store_true", help="write nothing; list the pages that are out of date")
     args = parser.parse_args(argv)

@@ -4,6 +4,10 @@ Every field a person types is checked before anything is made: length, control a
 characters, characters the brand's fonts cannot draw, one plain email address, a real date,
 and ids that exist in the library. A batch reports each bad row by its number and keeps the
 good ones.
+
+The fields are declared once, in VISIT (each with its check, whether it is required and what it
+means); the CSV columns, the YAML keys, the command line's help and docs/client-visits.md come
+from that declaration.
 """
 
 from __future__ import annotations
@@ -12,34 +16,20 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping as TMapping
 
 from ..errors import Problem
 from ..content.model import Library
-from ..content.schema import EMAIL, ID_PATTERN, INVALID, Text, did_you_mean
+from ..content.schema import (EMAIL, ID_PATTERN, INVALID, Check, Date, Field, Mapping, NumberText, Text, did_you_mean,
+                              excerpt)
 from ..content.yamlsrc import YamlSyntaxError, YList, YMap, read_yaml
 
 PICK_KINDS = ("points", "techniques", "tools")
 NAME_LIMIT, THERAPIST_LIMIT, NOTE_LIMIT = 80, 60, 400
 MAX_MINUTES, MAX_TIMES = 120, 12
-
-# Field name -> what it is, for --help, docs and the "did you mean" of a misspelt column.
-FIELDS = {
-    "name": "the client's name as it should be printed",
-    "email": "the client's email address (only needed to send the sheet)",
-    "date": "the visit date as YYYY-MM-DD (default: today)",
-    "therapist": "who treated the client",
-    "handout": "id of the handout to personalise (a file name in handouts/sheets/)",
-    "layout": "another layout for it, such as calm (default: the handout's own)",
-    "points": "points for the client, in order: ID or ID:MINUTES or ID:MINUTES:TIMES-A-DAY",
-    "techniques": "techniques, written like points",
-    "tools": "tools, written like points",
-    "note": "a short personal note from the therapist",
-}
-REQUIRED = ("name", "therapist", "handout")
 
 _PICK = re.compile(r"^(?P<id>[^:]+)(?::(?P<minutes>[^:]*))?(?::(?P<times>[^:]*))?$")
 _SPLIT = re.compile(r"[\s,;]+")
@@ -70,6 +60,173 @@ class Visit:
     where: str                  # where it was given, for messages: 'the command line' or 'visits.csv row 3'
 
 
+@dataclass(frozen=True)
+class Known:
+    """What a visit is checked against: the library's ids, the layouts, and the glyphs of the brand's fonts."""
+
+    ids: TMapping[str, tuple[str, ...]] = field(default_factory=dict)   # 'sheets', 'layouts', 'points', …
+    missing_glyph: Callable[[str], str | None] = lambda text: None
+    font_label: str = ""
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class VisitCheck(Check):
+    """A check that needs what the press knows; the Checker hands it over (`known`) before checking."""
+
+    known: Known = field(default=Known(), kw_only=True)
+
+
+def invisible_character(text: str) -> str | None:
+    """The first invisible formatting character (a direction mark, a zero-width space), if any."""
+    return next((char for char in text if unicodedata.category(char) == "Cf"), None)
+
+
+@dataclass(frozen=True)
+class ClientText(VisitCheck):
+    """Text a person types at the desk, printed on the sheet: it must be visible and in the brand's fonts."""
+
+    max_length: int = 80
+
+    @property
+    def label(self):
+        return f"text of up to {self.max_length} characters"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        text = Text(self.max_length)(value, line, report)
+        if text is INVALID:
+            return INVALID
+        text = " ".join(text.split()) if "\n" not in text else text
+        invisible = invisible_character(text)
+        if invisible is not None:
+            report(line, f"contains the invisible formatting character U+{ord(invisible):04X}; delete it")
+            return INVALID
+        char = self.known.missing_glyph(text)
+        if char is not None:
+            report(line, f"the character '{char}' (U+{ord(char):04X}) is not in the handout font "
+                         f"{self.known.font_label}; write it with letters the font has")
+            return INVALID
+        return text
+
+
+@dataclass(frozen=True)
+class OneEmail(Check):
+    """Exactly one plain email address: a second address or a line break could add recipients."""
+
+    label: str = "email address"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, str) and any(c in value for c in "\r\n"):
+            report(line, "contains a line break; give exactly one address, like 'ana@example.com'")
+            return INVALID
+        if isinstance(value, str) and (value.count("@") > 1 or any(c in value.strip() for c in ",; ")):
+            report(line, f"'{excerpt(value)}' is more than one address; give exactly one, like 'ana@example.com'")
+            return INVALID
+        return EMAIL(value, line, report)
+
+
+@dataclass(frozen=True)
+class VisitDate(VisitCheck):
+    """The visit's date, YYYY-MM-DD; a message shows the checker's today as the example."""
+
+    label: str = "date"
+
+    def __call__(self, value, line, report):
+        return Date(self.known.today)(value, line, report)
+
+
+def _unknown(noun: str, given: str, known: tuple[str, ...], listed_as: str) -> str:
+    return f"no {noun} '{given}'{did_you_mean(given, known)}; {listed_as}: {', '.join(known)}"
+
+
+@dataclass(frozen=True)
+class KnownId(VisitCheck):
+    """The id of something the library has: a handout, a layout."""
+
+    noun: str = "handout"
+    pool: str = "sheets"
+    listed_as: str = "known"
+    label: str = "handout id"
+
+    def __call__(self, value, line, report):
+        given, known = str(value).strip(), self.known.ids.get(self.pool, ())
+        if given not in known:
+            report(line, _unknown(self.noun, excerpt(given), known, self.listed_as))
+            return INVALID
+        return given
+
+
+MINUTES, TIMES = NumberText(0.5, MAX_MINUTES), NumberText(1, MAX_TIMES, whole=True)
+
+
+@dataclass(frozen=True)
+class Picks(VisitCheck):
+    """Items of one kind, in order, each ID, ID:MINUTES or ID:MINUTES:TIMES-A-DAY (a list, or one text
+    with the items separated by spaces, commas or semicolons)."""
+
+    kind: str = "points"
+    label: str = "list of ID[:MINUTES[:TIMES-A-DAY]]"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, (list, tuple)):
+            specs = [str(v).strip() for v in value]
+        else:
+            specs = [s for s in _SPLIT.split(str(value).strip()) if s]
+        known = self.known.ids.get(self.kind, ())
+        picks, seen, ok = [], set(), True
+        for spec in specs:
+            pick = self._pick(spec, known, seen, line, report)
+            ok = ok and pick is not INVALID
+            picks.append(pick)
+        return tuple(picks) if ok else INVALID
+
+    def _pick(self, spec, known, seen, line, report):
+        match = _PICK.match(spec)
+        item_id = match["id"] if match else spec
+        if not match or not ID_PATTERN.match(item_id):
+            report(line, f"'{excerpt(spec)}' is not ID or ID:MINUTES or ID:MINUTES:TIMES-A-DAY, like 'kneading:5:2'")
+            return INVALID
+        if item_id not in known:
+            report(line, _unknown(self.kind[:-1], item_id, known, "known"))
+            return INVALID
+        if item_id in seen:
+            report(line, f"'{item_id}' is given twice; keep one")
+            return INVALID
+        seen.add(item_id)
+        minutes = _dose(MINUTES, match["minutes"], f"minutes for '{item_id}'", line, report)
+        times = _dose(TIMES, match["times"], f"times a day for '{item_id}'", line, report)
+        if INVALID in (minutes, times):
+            return INVALID
+        return Pick(self.kind, item_id, minutes, times)
+
+
+def _dose(check: Check, text: str | None, label: str, line, report):
+    if text is None or not text.strip():
+        return None
+    return check(text, line, lambda at, message: report(at, f"{label}: {message}"))
+
+
+# The fields of a visit: the columns of a CSV file, the keys of a YAML file, the command line's options.
+VISIT = Mapping({
+    "name": Field(ClientText(NAME_LIMIT), doc="the client's name as it should be printed"),
+    "email": Field(OneEmail(), required=False, doc="the client's email address (only needed to send the sheet)"),
+    "date": Field(VisitDate(), required=False, doc="the visit date as YYYY-MM-DD (default: today)"),
+    "therapist": Field(ClientText(THERAPIST_LIMIT), doc="who treated the client"),
+    "handout": Field(KnownId("handout", "sheets"),
+                     doc="id of the handout to personalise (a file name in handouts/sheets/)"),
+    "layout": Field(KnownId("layout", "layouts", "layouts", "layout name"), required=False,
+                    doc="another layout for it, such as calm (default: the handout's own)"),
+    "points": Field(Picks("points"), required=False, default=(),
+                    doc="points for the client, in order: ID or ID:MINUTES or ID:MINUTES:TIMES-A-DAY"),
+    "techniques": Field(Picks("techniques"), required=False, default=(), doc="techniques, written like points"),
+    "tools": Field(Picks("tools"), required=False, default=(), doc="tools, written like points"),
+    "note": Field(ClientText(NOTE_LIMIT), required=False, doc="a short personal note from the therapist"),
+}, label="visit")
+FIELDS = tuple(VISIT.fields)
+REQUIRED = tuple(name for name, spec in VISIT.fields.items() if spec.required)
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -87,149 +244,38 @@ class Checker:
 
     def __init__(self, library: Library, layouts: tuple[str, ...], missing_glyph: Callable[[str], str | None],
                  font_label: str, today: date):
-        self.library, self.layouts, self.today = library, layouts, today
-        self.missing_glyph, self.font_label = missing_glyph, font_label
+        ids = {"sheets": tuple(library.sheets), "layouts": tuple(layouts),
+               **{kind: tuple(library.items(kind)) for kind in PICK_KINDS}}
+        known = Known(ids, missing_glyph, font_label, today)
+        self.today = today
+        self.checks = {name: replace(spec.check, known=known) if isinstance(spec.check, VisitCheck) else spec.check
+                       for name, spec in VISIT.fields.items()}
 
     def visit(self, values: dict, where: str) -> tuple[Visit | None, list[FieldProblem]]:
         """A Visit from raw field values (text, or lists and numbers from YAML), or the problems."""
         problems: list[FieldProblem] = []
-
-        def report(field: str) -> Callable[[int | None, str], None]:
-            return lambda _line, message: problems.append(FieldProblem(field, message))
-
-        for field in REQUIRED:
-            if _blank(values.get(field)):
-                problems.append(FieldProblem(field, f"is missing; give {FIELDS[field]}"))
-        name = self._text(values.get("name"), NAME_LIMIT, report("name"))
-        therapist = self._text(values.get("therapist"), THERAPIST_LIMIT, report("therapist"))
-        note = self._text(values.get("note"), NOTE_LIMIT, report("note"))
-        email = self._email(values.get("email"), report("email"))
-        when = self._date(values.get("date"), report("date"))
-        sheet = self._handout(values.get("handout"), report("handout"))
-        layout = self._layout(values.get("layout"), report("layout"))
-        picks = []
-        for kind in PICK_KINDS:
-            picks += self._picks(kind, values.get(kind), report(kind))
+        checked = {}
+        for name, spec in VISIT.fields.items():
+            value = values.get(name)
+            if _blank(value):
+                if spec.required:
+                    problems.append(FieldProblem(name, f"is missing; give {spec.doc}"))
+                checked[name] = spec.default
+                continue
+            checked[name] = self.checks[name](value, None, _reporter(problems, name))
         if problems:
             return None, problems
-        return Visit(name=name, email=email, date=when, therapist=therapist, sheet=sheet, layout=layout,
-                     picks=tuple(picks), note=note, where=where), []
+        return Visit(name=checked["name"], email=checked["email"], date=checked["date"] or self.today,
+                     therapist=checked["therapist"], sheet=checked["handout"], layout=checked["layout"],
+                     picks=sum((checked[kind] for kind in PICK_KINDS), ()), note=checked["note"], where=where), []
 
-    def _text(self, value, limit: int, report):
-        if _blank(value):
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        text = Text(limit)(value, None, report)
-        if text is INVALID:
-            return None
-        text = " ".join(text.split()) if "\n" not in text else text
-        invisible = next((char for char in text if unicodedata.category(char) == "Cf"), None)
-        if invisible is not None:
-            report(None, f"contains the invisible formatting character U+{ord(invisible):04X}; delete it")
-            return None
-        char = self.missing_glyph(text)
-        if char is not None:
-            report(None, f"the character '{char}' (U+{ord(char):04X}) is not in the handout font "
-                         f"{self.font_label}; write it with letters the font has")
-            return None
-        return text
 
-    def _email(self, value, report):
-        if _blank(value):
-            return None
-        if isinstance(value, str) and any(c in value for c in "\r\n"):
-            report(None, "contains a line break; give exactly one address, like 'ana@example.com'")
-            return None
-        if isinstance(value, str) and (value.count("@") > 1 or any(c in value.strip() for c in ",; ")):
-            report(None, f"'{_shown(value)}' is more than one address; give exactly one, like 'ana@example.com'")
-            return None
-        address = EMAIL(value, None, report)
-        return None if address is INVALID else address
-
-    def _date(self, value, report):
-        if _blank(value):
-            return self.today
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            report(None, f"'{_shown(str(value))}' is not a date; write it as YYYY-MM-DD, like '{self.today.isoformat()}'")
-            return None
-
-    def _handout(self, value, report):
-        if _blank(value):
-            return None
-        sheet = str(value).strip()
-        sheets = self.library.sheets
-        if sheet not in sheets:
-            report(None, f"no handout '{_shown(sheet)}'{did_you_mean(sheet, sheets)}; known: {', '.join(sheets)}")
-            return None
-        return sheet
-
-    def _layout(self, value, report):
-        if _blank(value):
-            return None
-        layout = str(value).strip()
-        known = self.layouts
-        if layout not in known:
-            report(None, f"no layout '{_shown(layout)}'{did_you_mean(layout, known)}; layouts: {', '.join(known)}")
-            return None
-        return layout
-
-    def _picks(self, kind: str, value, report) -> list[Pick]:
-        if _blank(value):
-            return []
-        if isinstance(value, (list, tuple)):
-            specs = [str(v).strip() for v in value]
-        else:
-            specs = [s for s in _SPLIT.split(str(value).strip()) if s]
-        items = self.library.items(kind)
-        picks, seen = [], set()
-        for spec in specs:
-            match = _PICK.match(spec)
-            item_id = match["id"] if match else spec
-            if not match or not ID_PATTERN.match(item_id):
-                report(None, f"'{_shown(spec)}' is not ID or ID:MINUTES or ID:MINUTES:TIMES-A-DAY, "
-                             f"like 'kneading:5:2'")
-                continue
-            if item_id not in items:
-                report(None, f"no {kind[:-1]} '{item_id}'{did_you_mean(item_id, items)}; known: {', '.join(items)}")
-                continue
-            if item_id in seen:
-                report(None, f"'{item_id}' is given twice; keep one")
-                continue
-            seen.add(item_id)
-            minutes = _number(match["minutes"], 0.5, MAX_MINUTES, float, f"minutes for '{item_id}'", report)
-            times = _number(match["times"], 1, MAX_TIMES, int, f"times a day for '{item_id}'", report)
-            if minutes is not INVALID and times is not INVALID:
-                picks.append(Pick(kind, item_id, minutes, times))
-        return picks
+def _reporter(problems: list[FieldProblem], name: str):
+    return lambda _line, message: problems.append(FieldProblem(name, message))
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    """Text quoted back in a message: printable, and short."""
-    text = "".join(c if c.isprintable() else "?" for c in text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _number(text: str | None, low: float, high: float, kind: type, label: str, report):
-    if text is None or not text.strip():
-        return None
-    try:
-        value = kind(text.strip())
-    except ValueError:
-        report(None, f"{label}: '{_shown(text)}' is not a {'whole ' if kind is int else ''}number")
-        return INVALID
-    if not low <= value <= high:
-        report(None, f"{label}: {value:g} is out of range; use {low:g} to {high:g}")
-        return INVALID
-    return value
 
 
 def dose_text(pick: Pick) -> str | None:
@@ -253,7 +299,7 @@ class Row:
     problems: tuple[FieldProblem, ...]
 
     def problem(self, shown: str) -> Problem:
-        label = f"row {self.number}" + (f" ({_shown(self.visit_name, 30)})" if self.visit_name else "")
+        label = f"row {self.number}" + (f" ({excerpt(self.visit_name, 30)})" if self.visit_name else "")
         return Problem(shown, self.line, f"{label}: " + "; ".join(str(p) for p in self.problems))
 
     visit_name: str | None = None
@@ -327,7 +373,7 @@ def _check_header(header: list[str], shown: str) -> None:
     for column in header:
         hint = did_you_mean(column, FIELDS)
         if column not in FIELDS and hint:
-            raise BatchFileError(Problem(shown, 1, f"unknown column '{_shown(column)}'{hint}"))
+            raise BatchFileError(Problem(shown, 1, f"unknown column '{excerpt(column)}'{hint}"))
     missing = [f for f in REQUIRED if f not in header]
     if missing:
         raise BatchFileError(Problem(shown, 1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "

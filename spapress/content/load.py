@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import ContentError, Problem
 from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Section,
                     Sheet, Spot, Technique, Tool, Topic)
-from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, Choice, Field, Flag, ListOf, Mapping,
+from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, BrandColor, Choice, Field, Flag, ListOf, Mapping,
                      Number, RelativeFile, Text, did_you_mean)
 from .yamlsrc import YamlSyntaxError, read_yaml
 
@@ -21,6 +21,7 @@ BOOKLET_TEMPLATES = ("cover.xml.j2", "welcome.xml.j2", "contents.xml.j2", "secti
 COLOR_NAMES = ("primary", "accent", "ink", "muted", "light", "paper")
 SECTION_KINDS = ("points", "techniques", "tools", "topics")
 FONT_FILE = RelativeFile("layouts/fonts", (".ttf",))
+BRAND_COLOR = BrandColor(COLOR_NAMES)  # what layouts and style sheets may colour with
 
 _FAMILY = Mapping({
     "regular": Field(FONT_FILE, doc="TrueType file in layouts/fonts/ for normal text"),

@@ -1,8 +1,10 @@
-"""Declarative checks for YAML values: each field is declared once, with its type and meaning.
+"""Declarative checks: each field is declared once, with its type, default and meaning.
 
 A check takes a value and its line, reports what is wrong through `report(line, message)`
-and returns the cleaned value, or INVALID.  The same declarations document the content
-format (see `describe`).
+and returns the cleaned value, or INVALID.  The same checks read YAML values (content, style
+sheets, settings), layout attributes (their text) and client visits, and the same
+declarations document them (see `describe`).  No ReportLab here: lengths are read the way
+ReportLab reads them, in plain Python.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
@@ -19,15 +22,29 @@ from .yamlsrc import YList, YMap
 Report = Callable[[int | None, str], None]
 INVALID = object()
 
+# Each rule is written once, here.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_URL = re.compile(r"^https?://[^\s<>\"'{}|\\^`]+$")
-_EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
+_WEB = r"https?://[^\s<>\"'{}|\\^`]+"
+_EMAIL = r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+"
+_TEL = r"tel:[+0-9 ()-]+"
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Points per unit, in the order ReportLab's toLength tries the suffixes ("in" before "i").
+_CM = 72.0 / 2.54
+_UNITS = (("cm", _CM), ("in", 72.0), ("pt", 1.0), ("i", 72.0), ("mm", _CM * 0.1), ("pica", 12.0))
 
 
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """Text quoted back in a message: printable, and short."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _kind_of(value: Any) -> str:
@@ -52,6 +69,14 @@ def bad_character(text: str) -> str | None:
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in "\u2028\u2029":
             return f"U+{ord(char):04X}"
     return None
+
+
+def length_in_points(text: str) -> float:
+    """A length such as 12, 12pt, 0.5in, 10mm or 1cm in points, read exactly as ReportLab's toLength reads it."""
+    for suffix, points in _UNITS:
+        if text.endswith(suffix):
+            return float(text[:-len(suffix)]) * points
+    return float(text)
 
 
 class Check:
@@ -87,6 +112,28 @@ class Text(Check):
         return text
 
 
+class TextCheck(Check):
+    """A check that reads text (a layout attribute, a CSV cell, a YAML string): it gets the text
+    stripped; a value that is not text is reported as Text reports it."""
+
+    def __call__(self, value, line, report):
+        text = value.strip() if isinstance(value, str) else Text()(value, line, report)
+        return INVALID if text is INVALID else self.read(text, line, report)
+
+    def read(self, text: str, line: int | None, report: Report) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class AnyText(TextCheck):
+    """Text taken as written, such as a layout attribute filled in from content already checked."""
+
+    label: str = "text"
+
+    def read(self, text, line, report):
+        return text
+
+
 @dataclass(frozen=True)
 class Choice(Check):
     options: tuple[str, ...] = ()
@@ -97,8 +144,7 @@ class Choice(Check):
 
     def __call__(self, value, line, report):
         if value not in self.options:
-            hint = did_you_mean(str(value), self.options) or f" (use one of: {', '.join(self.options)})"
-            report(line, f"'{value}' is not allowed{hint}")
+            report(line, f"'{value}' is not one of {', '.join(self.options)}{did_you_mean(str(value), self.options)}")
             return INVALID
         return value
 
@@ -116,6 +162,8 @@ class Flag(Check):
 
 @dataclass(frozen=True)
 class Number(Check):
+    """A YAML number in a range."""
+
     low: float = 0.0
     high: float = 1.0
     label: str = "number"
@@ -128,6 +176,63 @@ class Number(Check):
             report(line, f"{value:g} is out of range; use a number from {self.low:g} to {self.high:g}")
             return INVALID
         return float(value)
+
+
+@dataclass(frozen=True)
+class NumberText(TextCheck):
+    """A number written as text (an attribute, a CSV cell), in a range when one is given."""
+
+    low: float | None = None
+    high: float | None = None
+    whole: bool = False
+    label: str = "number"
+
+    def read(self, text, line, report):
+        try:
+            number = int(text) if self.whole else float(text)
+        except ValueError:
+            report(line, f"'{excerpt(text)}' is not a {'whole ' if self.whole else ''}number")
+            return INVALID
+        if self.low is not None and not self.low <= number <= self.high:
+            report(line, f"{number:g} is out of range; use {self.low:g} to {self.high:g}")
+            return INVALID
+        return number
+
+
+@dataclass(frozen=True)
+class Length(TextCheck):
+    """A length of zero or more: 12 (points), 12pt, 0.5in, 10mm or 1cm; returns points."""
+
+    label: str = "length"
+
+    def read(self, text, line, report):
+        try:
+            points = length_in_points(text)
+        except ValueError:
+            report(line, f"'{text}' is not a length; write it like 12, 12pt, 0.5in or 10mm")
+            return INVALID
+        if points < 0:
+            report(line, f"'{text}' must not be negative")
+            return INVALID
+        return points
+
+
+@dataclass(frozen=True)
+class Width(TextCheck):
+    """A share of the available width, written as a percentage; returns a fraction."""
+
+    label: str = "width"
+
+    def read(self, text, line, report):
+        match = _WIDTH.match(text)
+        if not match:
+            report(line, f"'{text}' is not a width; write a percentage like 40%")
+            return INVALID
+        fraction = float(match.group(1)) / 100
+        if not 0 < fraction <= 1:
+            report(line, f"'{text}' must be between 1% and 100%")
+            return INVALID
+        return fraction
 
 
 @dataclass(frozen=True)
@@ -149,9 +254,59 @@ class Pattern(Check):
 
 
 COLOR = Pattern(_COLOR, "colour", "'#2F5D62'")
-URL = Pattern(_URL, "web address", "'https://example.com/book'")
-EMAIL = Pattern(_EMAIL, "email address", "'hello@example.com'")
+URL = Pattern(re.compile(rf"^{_WEB}$"), "web address", "'https://example.com/book'")
+LINK = Pattern(re.compile(rf"^(?:{_WEB}|mailto:{_EMAIL}|{_TEL})$"), "web, mailto: or tel: address",
+               "'https://example.com/book', 'mailto:hello@example.com' or 'tel:+1 402 384 8400'")
+EMAIL = Pattern(re.compile(rf"^{_EMAIL}$"), "email address", "'hello@example.com'")
 ID = Pattern(ID_PATTERN, "id", "'top-of-shoulders' (lower-case letters, digits and hyphens)")
+
+
+@dataclass(frozen=True)
+class BrandColor(TextCheck):
+    """One of the brand's colour names, or a colour written #RRGGBB."""
+
+    names: tuple[str, ...] = ()
+    label: str = "brand colour"
+
+    def read(self, text, line, report):
+        if text not in self.names and not _COLOR.match(text):
+            report(line, f"'{text}' is not a brand colour name ({', '.join(self.names)}) or #RRGGBB")
+            return INVALID
+        return text
+
+
+@dataclass(frozen=True)
+class Name(TextCheck):
+    """A plain name, such as a bookmark: letters, digits, '-' and '_'."""
+
+    label: str = "name"
+
+    def read(self, text, line, report):
+        if not _NAME.match(text):
+            report(line, f"'{text}' is not a name; use letters, digits, '-' and '_'")
+            return INVALID
+        return text
+
+
+@dataclass(frozen=True)
+class Date(Check):
+    """A calendar date written YYYY-MM-DD; a message shows `today` (default: the real today) as the example."""
+
+    today: date | None = None
+    label: str = "date"
+
+    def __call__(self, value, line, report):
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            if _DATE.match(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        example = (self.today or date.today()).isoformat()
+        report(line, f"'{excerpt(str(value))}' is not a date; write it as YYYY-MM-DD, like '{example}'")
+        return INVALID
 
 
 @dataclass(frozen=True)
@@ -201,6 +356,8 @@ class ListOf(Check):
 
 @dataclass(frozen=True)
 class Field:
+    """One declared key: how it is checked, whether it must be given, what it is when not, and what it means."""
+
     check: Check
     required: bool = True
     default: Any = None
@@ -249,12 +406,26 @@ class Mapping(Check):
         return result if ok else INVALID
 
 
+def shown_default(value: Any) -> str | None:
+    """A default as a person would write it in the file, or None when there is nothing to show."""
+    if value is None or value == ():
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def describe(mapping: Mapping, indent: str = "") -> list[str]:
-    """Markdown lines documenting a mapping's keys, for the content reference."""
+    """Markdown lines documenting a mapping's keys: type, required or optional, default, meaning."""
     lines = []
     for name, spec in mapping.fields.items():
-        need = "required" if spec.required else "optional"
-        lines.append(f"{indent}- `{name}` ({spec.check.label}, {need}): {spec.doc}")
+        facts = [spec.check.label, "required" if spec.required else "optional"]
+        default = None if spec.required else shown_default(spec.default)
+        if default is not None:
+            facts.append(f"default: {default}")
+        lines.append(f"{indent}- `{name}` ({', '.join(facts)}): {spec.doc}")
         inner = spec.check.item if isinstance(spec.check, ListOf) else spec.check
         if isinstance(inner, Mapping):
             lines.extend(describe(inner, indent + "  "))

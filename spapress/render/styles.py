@@ -12,27 +12,28 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from ..errors import ContentError, Problem
-from ..content.load import COLOR_NAMES
-from ..content.schema import COLOR, INVALID, Choice, Field, Flag, Mapping, Number, Text, did_you_mean
+from ..content.load import BRAND_COLOR
+from ..content.schema import INVALID, Choice, Field, Flag, Mapping, Number, Text, did_you_mean
 from ..content.yamlsrc import YamlSyntaxError, read_yaml
 
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
+# A key a style leaves out comes from its parent; a style without a parent starts from these defaults.
 STYLE = Mapping({
     "parent": Field(Text(40), required=False, doc="another style this one starts from"),
-    "font": Field(Choice(("body", "heading")), required=False, doc="which brand family"),
-    "bold": Field(Flag(), required=False, doc="true or false"),
-    "italic": Field(Flag(), required=False, doc="true or false"),
-    "size": Field(Number(4, 96), required=False, doc="font size in points"),
-    "leading": Field(Number(0.8, 3), required=False, doc="line height as a multiple of size"),
-    "color": Field(Text(20), required=False, doc="a brand colour name or #RRGGBB"),
-    "align": Field(Choice(tuple(ALIGNMENTS)), required=False, doc="left, center, right or justify"),
-    "space_before": Field(Number(0, 72), required=False, doc="points of space above"),
-    "space_after": Field(Number(0, 72), required=False, doc="points of space below"),
-    "indent": Field(Number(0, 72), required=False, doc="left indent in points"),
-    "upper": Field(Flag(), required=False, doc="print in capitals"),
+    "font": Field(Choice(("body", "heading")), required=False, default="body", doc="which brand family"),
+    "bold": Field(Flag(), required=False, default=False, doc="bold type"),
+    "italic": Field(Flag(), required=False, default=False, doc="italic type"),
+    "size": Field(Number(4, 96), required=False, default=10.0, doc="font size in points"),
+    "leading": Field(Number(0.8, 3), required=False, default=1.35, doc="line height as a multiple of size"),
+    "color": Field(BRAND_COLOR, required=False, default="ink", doc="a brand colour name or #RRGGBB"),
+    "align": Field(Choice(tuple(ALIGNMENTS)), required=False, default="left", doc="left, center, right or justify"),
+    "space_before": Field(Number(0, 72), required=False, default=0.0, doc="points of space above"),
+    "space_after": Field(Number(0, 72), required=False, default=0.0, doc="points of space below"),
+    "indent": Field(Number(0, 72), required=False, default=0.0, doc="left indent in points"),
+    "upper": Field(Flag(), required=False, default=False, doc="print in capitals"),
 })
-
+ROOT = {name: spec.default for name, spec in STYLE.fields.items() if name != "parent"}
 
 
 class _NamedStyles(Mapping):
@@ -53,9 +54,6 @@ STYLE_SHEET = Mapping({
                            doc="smallest body size allowed when shrinking to fit one page"),
     "styles": Field(_NamedStyles(), doc="named styles; 'body' is required"),
 })
-
-ROOT = {"font": "body", "bold": False, "italic": False, "size": 10.0, "leading": 1.35, "color": "ink",
-        "align": "left", "space_before": 0.0, "space_after": 0.0, "indent": 0.0, "upper": False}
 
 REQUIRED_STYLES = ("body",)
 
@@ -102,11 +100,11 @@ def load_style_sheet(path: Path, shown: str) -> StyleSheet:
     top = STYLE_SHEET(raw, 1, report)
     specs: dict[str, StyleSpec] = {}
     if top is not INVALID:
-        checked = {}
+        checked = {}  # name -> (the keys it gives, or INVALID when they were reported, its line)
         for name, value in styles_raw.items():
             data = STYLE(value, styles_raw.key_lines.get(name), report)
-            if data is not INVALID:
-                checked[name] = (data, styles_raw.key_lines.get(name))
+            given = INVALID if data is INVALID else {key: data[key] for key in value}
+            checked[name] = (given, styles_raw.key_lines.get(name))
         for name in REQUIRED_STYLES:
             if name not in styles_raw:
                 report(styles_raw.line, f"missing the required style '{name}'")
@@ -122,7 +120,10 @@ def load_style_sheet(path: Path, shown: str) -> StyleSheet:
 
 
 def _resolve(name, checked, report, chain) -> StyleSpec | None:
+    """The style with its parents' keys filled in; None if it or a parent has a problem (already reported)."""
     data, line = checked[name]
+    if data is INVALID:
+        return None
     parent = data.get("parent")
     if parent in chain + (name,):
         report(line, f"style '{name}' inherits from itself through '{parent}'")
@@ -137,11 +138,7 @@ def _resolve(name, checked, report, chain) -> StyleSpec | None:
         if resolved is None:
             return None
         base = dict(resolved.__dict__)
-    base.update({k: v for k, v in data.items() if v is not None and k != "parent"})
-    color = base["color"]
-    if color not in COLOR_NAMES and COLOR(color, line, lambda *_: None) is INVALID:
-        report(line, f"style '{name}': colour '{color}' is neither a brand colour ({', '.join(COLOR_NAMES)}) nor #RRGGBB")
-        return None
+    base.update({k: v for k, v in data.items() if k != "parent"})
     return StyleSpec(**base)
 
 

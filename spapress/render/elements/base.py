@@ -4,79 +4,47 @@ draw with, and inline text (escaped, glyph-checked) shared by every element that
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 from xml.sax.saxutils import escape
 
-from reportlab.lib.units import toLength
-
+from ...content.load import BRAND_COLOR
 from ...content.model import Brand, Project
-from ...content.schema import did_you_mean
+from ...content.schema import AnyText, Check, Choice, Length, Name, NumberText, RelativeFile, Width
 from ..fonts import Faces, check_glyphs
 from ..styles import StyleSheet, color_of, paragraph_style
 
-_URL = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+|tel:[+0-9 ()-]+)$")
-_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+# The attribute types elements share, each a check from content/schema.py (links use its LINK).
+TEXT, STYLE, NAME = AnyText(), AnyText("style"), Name()
+LENGTH, SPACE = Length(), Length("space")  # a space scales with the text; a length does not
+WIDTH, NUMBER = Width(), NumberText()
+COLOR = BRAND_COLOR
+LAYOUT_FILE = RelativeFile("layouts")
+PLACEMENT = Choice(("left", "center", "right"))
+YES_NO = Choice(("yes", "no"))
 
 
 class AttrError(ValueError):
     """An attribute value is wrong; the message says what is expected."""
 
 
+def _refuse(_line, message):
+    raise AttrError(message)
+
+
 @dataclass(frozen=True)
 class Attr:
+    """One declared attribute: `check` reads its text; `default` is text, read the same way."""
+
     name: str
-    kind: str
+    check: Check
     doc: str
     required: bool = False
     default: str | None = None
-    choices: tuple[str, ...] = ()
 
     def parse(self, raw: str) -> Any:
-        raw = raw.strip()
-        if self.kind == "choice":
-            if raw not in self.choices:
-                raise AttrError(f"'{raw}' is not one of {', '.join(self.choices)}{did_you_mean(raw, self.choices)}")
-            return raw
-        if self.kind in ("length", "space"):
-            try:
-                value = float(toLength(raw))
-            except (ValueError, TypeError):
-                raise AttrError(f"'{raw}' is not a length; write it like 12, 12pt, 0.5in or 10mm") from None
-            if value < 0:
-                raise AttrError(f"'{raw}' must not be negative")
-            return value
-        if self.kind == "width":
-            match = _WIDTH.match(raw)
-            if match:
-                fraction = float(match.group(1)) / 100
-                if not 0 < fraction <= 1:
-                    raise AttrError(f"'{raw}' must be between 1% and 100%")
-                return fraction
-            raise AttrError(f"'{raw}' is not a width; write a percentage like 40%")
-        if self.kind == "number":
-            try:
-                return float(raw)
-            except ValueError:
-                raise AttrError(f"'{raw}' is not a number") from None
-        if self.kind == "url":
-            if not _URL.match(raw):
-                raise AttrError(f"'{raw}' is not a web, mailto: or tel: address")
-            return raw
-        if self.kind == "color":
-            if not re.match(r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|primary|accent|ink|muted|light|paper)$", raw):
-                raise AttrError(f"'{raw}' is not a brand colour name (primary, accent, ink, muted, light, paper) or #RRGGBB")
-            return raw
-        if self.kind == "name":
-            if not re.match(r"^[A-Za-z0-9_-]+$", raw):
-                raise AttrError(f"'{raw}' is not a name; use letters, digits, '-' and '_'")
-            return raw
-        if self.kind == "file":
-            if raw.startswith(("/", "\\")) or ".." in raw.replace("\\", "/").split("/"):
-                raise AttrError(f"'{raw}' must be a file inside layouts/ (no '..' or absolute paths)")
-            return raw
-        return raw  # text, style
+        """The attribute's value; AttrError says what is wrong with the text."""
+        return self.check(raw.strip(), None, _refuse)
 
 
 @dataclass
@@ -156,8 +124,8 @@ def _face(ink: Ink, style_name: str) -> str:
 
 
 SPACE_ATTRS = (
-    Attr("space-before", "space", "space above, in points or with a unit (scales with the text)", default="0"),
-    Attr("space-after", "space", "space below (scales with the text)", default="0"),
+    Attr("space-before", SPACE, "space above, in points or with a unit (scales with the text)", default="0"),
+    Attr("space-after", SPACE, "space below (scales with the text)", default="0"),
 )
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from reportlab.platypus import Image, Paragraph
 
+from ...content.schema import LINK, Choice
 from ..flowables import Badge, Beside, BodyMap, Box, Columns, Gap, QrCode, Rule, Stack, TocLine, VectorArt, vector_art
 from ..fonts import check_glyphs
-from .base import SPACE_ATTRS, Attr, AttrError, Element, _face, _spacing, _style_or_fallback, _text, build_blocks, inline_markup
+from .base import (COLOR, LAYOUT_FILE, LENGTH, NAME, NUMBER, PLACEMENT, SPACE, SPACE_ATTRS, STYLE, TEXT, WIDTH,
+                   Attr, AttrError, Element, _face, _spacing, _style_or_fallback, _text, build_blocks, inline_markup)
 
 class Spacer(Element):
     tag, doc, content = "spacer", "Empty vertical space.", "none"
-    attrs = (Attr("height", "space", "how much space", required=True),)
+    attrs = (Attr("height", SPACE, "how much space", required=True),)
 
     @classmethod
     def build(cls, node, ink):
@@ -20,9 +22,9 @@ class Spacer(Element):
 
 class RuleElement(Element):
     tag, doc, content = "rule", "A horizontal line across the available width.", "none"
-    attrs = (Attr("color", "color", "line colour", default="accent"),
-             Attr("thickness", "length", "line thickness", default="0.75"),
-             Attr("width", "width", "how much of the width it spans", default="100%")) + SPACE_ATTRS
+    attrs = (Attr("color", COLOR, "line colour", default="accent"),
+             Attr("thickness", LENGTH, "line thickness", default="0.75"),
+             Attr("width", WIDTH, "how much of the width it spans", default="100%")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -32,10 +34,10 @@ class RuleElement(Element):
 
 class BoxElement(Element):
     tag, doc = "box", "A panel around blocks, with padding and an optional background and border."
-    attrs = (Attr("background", "color", "fill colour"),
-             Attr("border", "color", "border colour"),
-             Attr("padding", "space", "space inside the edges", default="8"),
-             Attr("radius", "length", "corner rounding", default="4")) + SPACE_ATTRS
+    attrs = (Attr("background", COLOR, "fill colour"),
+             Attr("border", COLOR, "border colour"),
+             Attr("padding", SPACE, "space inside the edges", default="8"),
+             Attr("radius", LENGTH, "corner rounding", default="4")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -47,7 +49,7 @@ class BoxElement(Element):
 
 class ColumnsElement(Element):
     tag, doc, content = "columns", "Side-by-side <column>s, tops aligned.", ("column",)
-    attrs = (Attr("gap", "space", "space between columns", default="14"),) + SPACE_ATTRS
+    attrs = (Attr("gap", SPACE, "space between columns", default="14"),) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -58,17 +60,17 @@ class ColumnsElement(Element):
 
 class Column(Element):
     tag, doc = "column", "One column inside <columns>; holds blocks."
-    attrs = (Attr("width", "width", "share of the width, like 40%; columns without a width share the rest"),)
+    attrs = (Attr("width", WIDTH, "share of the width, like 40%; columns without a width share the rest"),)
 
 
 class PointCard(Element):
     tag, doc = "point-card", "A numbered card for one pressure point; the number matches its marker on <body-map>."
-    attrs = (Attr("n", "text", "the number shown in the badge", required=True),
-             Attr("title", "text", "the card's title", required=True),
-             Attr("title-style", "style", "style of the title", default="card-title"),
-             Attr("background", "color", "card fill colour", default="light"),
-             Attr("badge", "color", "badge colour", default="accent"),
-             Attr("padding", "space", "space inside the card", default="8")) + SPACE_ATTRS
+    attrs = (Attr("n", TEXT, "the number shown in the badge", required=True),
+             Attr("title", TEXT, "the card's title", required=True),
+             Attr("title-style", STYLE, "style of the title", default="card-title"),
+             Attr("background", COLOR, "card fill colour", default="light"),
+             Attr("badge", COLOR, "badge colour", default="accent"),
+             Attr("padding", SPACE, "space inside the card", default="8")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -87,13 +89,12 @@ class PointCard(Element):
 
 class BodyMapElement(Element):
     tag, doc, content = "body-map", "A body outline (layouts/art/body-VIEW.svg) with numbered <marker>s.", ("marker",)
-    attrs = (Attr("view", "text", "which art: back for layouts/art/body-back.svg", required=True),
-             Attr("width", "length", "width of the figure", default="2in"),
-             Attr("height", "length", "height of the figure (default keeps the art's proportions)"),
-             Attr("marker-size", "length", "diameter of the markers", default="14"),
-             Attr("marker", "color", "marker colour", default="accent"),
-             Attr("align", "choice", "placement in the available width", default="center",
-                  choices=("left", "center", "right"))) + SPACE_ATTRS
+    attrs = (Attr("view", TEXT, "which art: back for layouts/art/body-back.svg", required=True),
+             Attr("width", LENGTH, "width of the figure", default="2in"),
+             Attr("height", LENGTH, "height of the figure (default keeps the art's proportions)"),
+             Attr("marker-size", LENGTH, "diameter of the markers", default="14"),
+             Attr("marker", COLOR, "marker colour", default="accent"),
+             Attr("align", PLACEMENT, "placement in the available width", default="center")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -114,19 +115,19 @@ class BodyMapElement(Element):
 
 class Marker(Element):
     tag, doc, content = "marker", "A numbered marker on <body-map>; x and y run from 0 to 1 across the art.", "none"
-    attrs = (Attr("n", "text", "the number shown", required=True),
-             Attr("x", "number", "0 = left edge of the art, 1 = right edge", required=True),
-             Attr("y", "number", "0 = top of the art, 1 = bottom", required=True))
+    attrs = (Attr("n", TEXT, "the number shown", required=True),
+             Attr("x", NUMBER, "0 = left edge of the art, 1 = right edge", required=True),
+             Attr("y", NUMBER, "0 = top of the art, 1 = bottom", required=True))
 
 
 class Img(Element):
     tag, doc, content = "img", "A picture from layouts/ or handouts/ (SVG, PNG or JPEG).", "none"
-    attrs = (Attr("src", "file", "file path inside the folder", required=True),
-             Attr("folder", "choice", "where src is: layouts/ (art) or handouts/ (the spa's own pictures)",
-                  default="layouts", choices=("layouts", "handouts")),
-             Attr("width", "length", "width", required=True),
-             Attr("height", "length", "height (default keeps proportions)"),
-             Attr("align", "choice", "placement", default="center", choices=("left", "center", "right"))) + SPACE_ATTRS
+    attrs = (Attr("src", LAYOUT_FILE, "file path inside the folder", required=True),
+             Attr("folder", Choice(("layouts", "handouts")),
+                  "where src is: layouts/ (art) or handouts/ (the spa's own pictures)", default="layouts"),
+             Attr("width", LENGTH, "width", required=True),
+             Attr("height", LENGTH, "height (default keeps proportions)"),
+             Attr("align", PLACEMENT, "placement", default="center")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -147,10 +148,10 @@ class Img(Element):
 
 class Qr(Element):
     tag, doc, content = "qr", "A QR code that is also a clickable link.", "none"
-    attrs = (Attr("href", "url", "the address it encodes", required=True),
-             Attr("size", "length", "width and height", default="0.9in"),
-             Attr("color", "color", "colour of the dark squares", default="ink"),
-             Attr("align", "choice", "placement", default="left", choices=("left", "center", "right"))) + SPACE_ATTRS
+    attrs = (Attr("href", LINK, "the address it encodes", required=True),
+             Attr("size", LENGTH, "width and height", default="0.9in"),
+             Attr("color", COLOR, "colour of the dark squares", default="ink"),
+             Attr("align", PLACEMENT, "placement", default="left")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -160,7 +161,7 @@ class Qr(Element):
 
 class Disclaimer(Element):
     tag, doc, content = "disclaimer", "The brand's standing disclaimer (every page must have one).", "none"
-    attrs = (Attr("style", "style", "style of the text", default="disclaimer"),) + SPACE_ATTRS
+    attrs = (Attr("style", STYLE, "style of the text", default="disclaimer"),) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -173,9 +174,9 @@ class Disclaimer(Element):
 
 class TocEntry(Element):
     tag, doc, content = "toc-entry", "A line of the table of contents: its text, dot leaders and page number, linked to the page.", "inline"
-    attrs = (Attr("page", "text", "the page number to show", required=True),
-             Attr("target", "name", "the bookmark the line links to", required=True),
-             Attr("style", "style", "style of the line", default="toc")) + SPACE_ATTRS
+    attrs = (Attr("page", TEXT, "the page number to show", required=True),
+             Attr("target", NAME, "the bookmark the line links to", required=True),
+             Attr("style", STYLE, "style of the line", default="toc")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):

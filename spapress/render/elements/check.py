@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...content.schema import did_you_mean
-from .base import ELEMENTS, AttrError
+from .base import ELEMENTS
+
 
 def check_tree(root, *, needs_disclaimer: bool = True, may_flow: bool = False) -> list[tuple[int, str, str]]:
     """Every problem in a rendered layout tree, as (line, tag, message)."""
@@ -49,10 +50,7 @@ def _check(node, parent_cls, problems) -> None:
         if attr is None:
             problems.append((line, tag, f"<{tag}> has no attribute '{name}'{did_you_mean(name, declared)}"))
             continue
-        try:
-            attr.parse(raw)
-        except AttrError as err:
-            problems.append((line, tag, f"<{tag} {name}>: {err}"))
+        attr.check(raw.strip(), line, lambda at, message: problems.append((at, tag, f"<{tag} {name}>: {message}")))
     for attr in cls.attrs:
         if attr.required and attr.name not in node.attrib:
             problems.append((line, tag, f"<{tag}> needs the attribute '{attr.name}' ({attr.doc})"))

@@ -7,17 +7,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Image, Paragraph
 
+from ...content.schema import Choice
 from ..flowables import UNBOUNDED, draw_vector, vector_art
-from .base import Attr, Element, Ink, _text
+from .base import COLOR, LENGTH, NUMBER, YES_NO, Attr, Element, Ink, _text
 
 
 class BrandHeader(Element):
     tag, doc, content, place = "brand-header", "The brand band across the top of the page: logo, name, tagline, phone.", "none", "page"
-    attrs = (Attr("height", "length", "height of the band", default="0.9in"),
-             Attr("background", "color", "band colour", default="primary"),
-             Attr("text", "color", "text colour on the band", default="paper"),
-             Attr("show-tagline", "choice", "print the tagline", default="yes", choices=("yes", "no")),
-             Attr("show-phone", "choice", "print the phone number at the right", default="yes", choices=("yes", "no")))
+    attrs = (Attr("height", LENGTH, "height of the band", default="0.9in"),
+             Attr("background", COLOR, "band colour", default="primary"),
+             Attr("text", COLOR, "text colour on the band", default="paper"),
+             Attr("show-tagline", YES_NO, "print the tagline", default="yes"),
+             Attr("show-phone", YES_NO, "print the phone number at the right", default="yes"))
 
     @classmethod
     def draw(cls, canvas, node, ink: Ink, width: float, height: float, margin: float, reach: float = 0.0) -> None:
@@ -80,7 +81,7 @@ class BrandHeader(Element):
 
 class Fit(Element):
     tag, doc, place = "fit", "The body of the page. Its text shrinks to fit the page, never below the layout's minimum size.", "page"
-    attrs = (Attr("min-body-size", "number", "smallest body size in points; overrides the style sheet"),)
+    attrs = (Attr("min-body-size", NUMBER, "smallest body size in points; overrides the style sheet"),)
 
 
 class Flow(Element):
@@ -96,9 +97,9 @@ class Footer(Element):
 class Page(Element):
     tag, doc, place = "page", "The root: one page. Holds <brand-header>, one <fit> (or, in a booklet section, one <flow>), then <footer>.", "root"
     content = ("brand-header", "fit", "flow", "footer")
-    attrs = (Attr("size", "choice", "paper size", default="letter", choices=("letter", "a4", "half-letter", "a5")),
-             Attr("background", "color", "colour of the whole page; runs into the bleed in print-shop copies"),
-             Attr("orientation", "choice", "page orientation", default="portrait", choices=("portrait", "landscape")),
-             Attr("margin", "length", "margin around the content", default="0.6in"))
+    attrs = (Attr("size", Choice(("letter", "a4", "half-letter", "a5")), "paper size", default="letter"),
+             Attr("background", COLOR, "colour of the whole page; runs into the bleed in print-shop copies"),
+             Attr("orientation", Choice(("portrait", "landscape")), "page orientation", default="portrait"),
+             Attr("margin", LENGTH, "margin around the content", default="0.6in"))
 
 

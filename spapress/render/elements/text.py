@@ -7,12 +7,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
 
-from ...content.schema import did_you_mean
+from ...content.schema import LINK, did_you_mean
 from ..fonts import check_glyphs
-from .base import Attr, AttrError, Element, Ink, _face, build_blocks, inline_markup
+from .base import COLOR, STYLE, TEXT, Attr, AttrError, Element, Ink, _face, build_blocks, inline_markup
 
 class TextBlock(Element):
-    attrs = (Attr("style", "style", "name of a style in the layout's styles.yaml"),)
+    attrs = (Attr("style", STYLE, "name of a style in the layout's styles.yaml"),)
     content = "inline"
 
     @classmethod
@@ -55,7 +55,7 @@ class H3(TextBlock):
 
 class Li(TextBlock):
     tag, doc, default_style = "li", "One list item, inside <ul>.", "li"
-    attrs = TextBlock.attrs + (Attr("bullet", "text", "the bullet character", default="•"),)
+    attrs = TextBlock.attrs + (Attr("bullet", TEXT, "the bullet character", default="•"),)
 
     @classmethod
     def build(cls, node, ink):
@@ -85,8 +85,8 @@ class I(Element):  # noqa: E742 - the tag's own name
 
 class A(Element):
     tag, doc, content, place = "a", "A clickable link, inside a text element.", "inline", "inline"
-    attrs = (Attr("href", "url", "where it leads: https://…, mailto:… or tel:…", required=True),
-             Attr("color", "color", "link colour: a brand colour name or #RRGGBB"))
+    attrs = (Attr("href", LINK, "where it leads: https://…, mailto:… or tel:…", required=True),
+             Attr("color", COLOR, "link colour: a brand colour name or #RRGGBB"))
 
 
 class Br(Element):
