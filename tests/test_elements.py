@@ -12,7 +12,7 @@ from reportlab.lib.units import toLength
 
 from conftest import REPO, single_problem, tool
 from spapress.cli.reference import PAGES, elements_reference
-from spapress.content.schema import length_in_points
+from spapress.content.rules import length_in_points
 from spapress.render.elements import ELEMENTS
 
 SHEET = """\

@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 from ..clients.frontdesk import screen_rows
-from ..clients.visits import FIELDS, REQUIRED, BatchFileError, FieldProblem, Row, read_batch
+from ..clients.batch import BatchFileError, Row, read_batch
+from ..clients.visits import FIELDS, REQUIRED, FieldProblem
 from ..errors import ContentError, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import check_delivery_args, deliver, delivery_options, folder_options, front_desk

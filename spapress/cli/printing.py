@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..build.targets import IMPOSED
 from ..clients.printing import PrintFailed, PrintJob, send_to_printer
-from ..content.schema import ID_PATTERN
+from ..content.rules import ID_PATTERN
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser, shown_path
 from .delivery import check_printer_args, printer_options, settings_from

@@ -1,6 +1,7 @@
 """Stage 4, clients: a client's visit -> a personal aftercare sheet -> printed or emailed.
 
-    visits.py     visits from the command line or a CSV/YAML batch, every field checked
+    visits.py     a visit's declared fields, every value a person typed checked
+    batch.py      a day's visits from a CSV or YAML file, row by row
     sheets.py     a handout personalised for one visit; batches on the pool
     frontdesk.py  the front desk's work: check, make, keep, print and email (one way to do each)
     settings.py   delivery.yaml: the mail server and printer of this computer

@@ -20,7 +20,8 @@ from .outbox import Delivery, Outbox
 from .printing import PrintFailed, PrintJob, send_to_printer
 from .settings import Settings, mail_password
 from .sheets import ClientPdf, client_card, client_pdf_path, make_client_pdf, make_many
-from .visits import Checker, FieldProblem, Row, Visit
+from .batch import Row
+from .visits import Checker, FieldProblem, Visit
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..errors import ContentError, NeedsSetup, Problem
 from .printing import PRINTER_NAME
-from ..content.schema import EMAIL, INVALID, Choice, Field, Mapping, Number, Pattern, Text
+from ..content.schema import INVALID, Choice, Field, Mapping, Number, Pattern, Text
+from ..content.rules import EMAIL
 from ..content.yamlsrc import YamlSyntaxError, YMap, read_yaml
 
 SETTINGS_FILE = "delivery.yaml"

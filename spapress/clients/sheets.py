@@ -7,6 +7,8 @@ promise holds as for any handout: a sheet that cannot fit is refused, not split.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, replace
 from functools import partial
@@ -17,7 +19,7 @@ from ..content.model import Library, Section, Sheet
 from ..errors import ContentError
 from ..render.context import ClientCard, PlanLine
 from ..render.sheets import Press
-from .visits import PICK_KINDS, Visit, dose_text, safe_file_stem
+from .visits import PICK_KINDS, Visit, dose_text
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -100,3 +102,16 @@ def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf
                            recipe=recipe)) as results:
         done.update(results)
     return [done[i] for i in range(len(visits))]
+
+
+# Letters that Unicode does not split into an ASCII letter plus an accent.
+_UNDECOMPOSABLE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE", "æ": "ae",
+                                 "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "ı": "i"})
+
+
+def safe_file_stem(text: str, limit: int = 40) -> str:
+    """A file-name part from a person's name: ASCII letters, digits and hyphens only."""
+    text = text.translate(_UNDECOMPOSABLE)
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    stem = "-".join(filter(None, re.split(r"[^a-z0-9]+", folded)))[:limit].strip("-")
+    return stem or "client"

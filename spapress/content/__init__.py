@@ -2,7 +2,8 @@
 return the Library as frozen dataclasses that every later stage reads.
 
     yamlsrc.py   YAML with the line of every key and item, so messages can point at them
-    schema.py    declared fields and checks (text, ids, colours, web and email addresses, …)
+    schema.py    declared fields: the one way data is checked, and the docs made from it
+    rules.py     each rule written once: ids, colours, addresses, lengths, widths, dates, files
     model.py     the Library and everything in it (brand, points, techniques, tools, topics,
                  sheets, booklets), and the Project's folders
     load.py      the content schemas and load_library(): every problem in every file at once

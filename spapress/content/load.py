@@ -11,8 +11,8 @@ from pathlib import Path
 from ..errors import ContentError, Problem
 from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Section,
                     Sheet, Spot, Technique, Tool, Topic)
-from .schema import (COLOR, EMAIL, ID, ID_PATTERN, INVALID, URL, BrandColor, Choice, Field, Flag, ListOf, Mapping,
-                     Number, RelativeFile, Text, did_you_mean)
+from .schema import INVALID, Choice, Field, Flag, ListOf, Mapping, Number, Text, did_you_mean
+from .rules import COLOR, EMAIL, ID, ID_PATTERN, URL, BrandColor, RelativeFile
 from .yamlsrc import YamlSyntaxError, read_yaml
 
 PAPER_SIZES = ("letter", "a4")

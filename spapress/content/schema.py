@@ -1,10 +1,11 @@
-"""Declarative checks: each field is declared once, with its type, default and meaning.
+"""Declared fields: the one way data is checked. Each field is declared once, with its check,
+whether it is required, its default and its meaning.
 
 A check takes a value and its line, reports what is wrong through `report(line, message)`
 and returns the cleaned value, or INVALID.  The same checks read YAML values (content, style
 sheets, settings), layout attributes (their text) and client visits, and the same
-declarations document them (see `describe`).  No ReportLab here: lengths are read the way
-ReportLab reads them, in plain Python.
+declarations document them (see `describe`).  The named rules (ids, colours, addresses,
+lengths, dates, …) are in rules.py.
 """
 
 from __future__ import annotations
@@ -13,28 +14,12 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from .yamlsrc import YList, YMap
 
 Report = Callable[[int | None, str], None]
 INVALID = object()
-
-# Each rule is written once, here.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_WEB = r"https?://[^\s<>\"'{}|\\^`]+"
-_EMAIL = r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+"
-_TEL = r"tel:[+0-9 ()-]+"
-_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# Points per unit, in the order ReportLab's toLength tries the suffixes ("in" before "i").
-_CM = 72.0 / 2.54
-_UNITS = (("cm", _CM), ("in", 72.0), ("pt", 1.0), ("i", 72.0), ("mm", _CM * 0.1), ("pica", 12.0))
-
 
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -69,14 +54,6 @@ def bad_character(text: str) -> str | None:
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in "\u2028\u2029":
             return f"U+{ord(char):04X}"
     return None
-
-
-def length_in_points(text: str) -> float:
-    """A length such as 12, 12pt, 0.5in, 10mm or 1cm in points, read exactly as ReportLab's toLength reads it."""
-    for suffix, points in _UNITS:
-        if text.endswith(suffix):
-            return float(text[:-len(suffix)]) * points
-    return float(text)
 
 
 class Check:
@@ -200,46 +177,10 @@ class NumberText(TextCheck):
 
 
 @dataclass(frozen=True)
-class Length(TextCheck):
-    """A length of zero or more: 12 (points), 12pt, 0.5in, 10mm or 1cm; returns points."""
-
-    label: str = "length"
-
-    def read(self, text, line, report):
-        try:
-            points = length_in_points(text)
-        except ValueError:
-            report(line, f"'{text}' is not a length; write it like 12, 12pt, 0.5in or 10mm")
-            return INVALID
-        if points < 0:
-            report(line, f"'{text}' must not be negative")
-            return INVALID
-        return points
-
-
-@dataclass(frozen=True)
-class Width(TextCheck):
-    """A share of the available width, written as a percentage; returns a fraction."""
-
-    label: str = "width"
-
-    def read(self, text, line, report):
-        match = _WIDTH.match(text)
-        if not match:
-            report(line, f"'{text}' is not a width; write a percentage like 40%")
-            return INVALID
-        fraction = float(match.group(1)) / 100
-        if not 0 < fraction <= 1:
-            report(line, f"'{text}' must be between 1% and 100%")
-            return INVALID
-        return fraction
-
-
-@dataclass(frozen=True)
 class Pattern(Check):
     """Text that must match a pattern, such as a colour or a web address."""
 
-    pattern: re.Pattern = _COLOR
+    pattern: re.Pattern = re.compile(".*")
     label: str = "text"
     example: str = ""
 
@@ -251,84 +192,6 @@ class Pattern(Check):
             report(line, f"'{text}' is not a valid {self.label}; write it like {self.example}")
             return INVALID
         return text
-
-
-COLOR = Pattern(_COLOR, "colour", "'#2F5D62'")
-URL = Pattern(re.compile(rf"^{_WEB}$"), "web address", "'https://example.com/book'")
-LINK = Pattern(re.compile(rf"^(?:{_WEB}|mailto:{_EMAIL}|{_TEL})$"), "web, mailto: or tel: address",
-               "'https://example.com/book', 'mailto:hello@example.com' or 'tel:+1 402 384 8400'")
-EMAIL = Pattern(re.compile(rf"^{_EMAIL}$"), "email address", "'hello@example.com'")
-ID = Pattern(ID_PATTERN, "id", "'top-of-shoulders' (lower-case letters, digits and hyphens)")
-
-
-@dataclass(frozen=True)
-class BrandColor(TextCheck):
-    """One of the brand's colour names, or a colour written #RRGGBB."""
-
-    names: tuple[str, ...] = ()
-    label: str = "brand colour"
-
-    def read(self, text, line, report):
-        if text not in self.names and not _COLOR.match(text):
-            report(line, f"'{text}' is not a brand colour name ({', '.join(self.names)}) or #RRGGBB")
-            return INVALID
-        return text
-
-
-@dataclass(frozen=True)
-class Name(TextCheck):
-    """A plain name, such as a bookmark: letters, digits, '-' and '_'."""
-
-    label: str = "name"
-
-    def read(self, text, line, report):
-        if not _NAME.match(text):
-            report(line, f"'{text}' is not a name; use letters, digits, '-' and '_'")
-            return INVALID
-        return text
-
-
-@dataclass(frozen=True)
-class Date(Check):
-    """A calendar date written YYYY-MM-DD; a message shows `today` (default: the real today) as the example."""
-
-    today: date | None = None
-    label: str = "date"
-
-    def __call__(self, value, line, report):
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        try:
-            if _DATE.match(text):
-                return date.fromisoformat(text)
-        except ValueError:
-            pass
-        example = (self.today or date.today()).isoformat()
-        report(line, f"'{excerpt(str(value))}' is not a date; write it as YYYY-MM-DD, like '{example}'")
-        return INVALID
-
-
-@dataclass(frozen=True)
-class RelativeFile(Check):
-    """A file name relative to a folder; it may not climb out of that folder."""
-
-    folder: str = "handouts"
-    suffixes: tuple[str, ...] = ()
-    label: str = "file name"
-
-    def __call__(self, value, line, report):
-        text = Text()(value, line, report)
-        if text is INVALID:
-            return INVALID
-        path = PurePosixPath(text.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts:
-            report(line, f"'{text}' must be a file inside {self.folder}/ (no '..' or absolute paths)")
-            return INVALID
-        if self.suffixes and path.suffix.lower() not in self.suffixes:
-            report(line, f"'{text}' must be a {' or '.join(self.suffixes)} file")
-            return INVALID
-        return str(path)
 
 
 @dataclass(frozen=True)

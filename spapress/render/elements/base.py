@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 
 from ...content.load import BRAND_COLOR
 from ...content.model import Brand, Project
-from ...content.schema import AnyText, Check, Choice, Length, Name, NumberText, RelativeFile, Width
+from ...content.schema import AnyText, Check, Choice, NumberText
+from ...content.rules import Length, Name, RelativeFile, Width
 from ..fonts import Faces, check_glyphs
 from ..styles import StyleSheet, color_of, paragraph_style
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Image, Paragraph
 
-from ...content.schema import LINK, Choice
+from ...content.schema import Choice
+from ...content.rules import LINK
 from ..flowables import Badge, Beside, BodyMap, Box, Columns, Gap, QrCode, Rule, Stack, TocLine, VectorArt, vector_art
 from ..fonts import check_glyphs
 from .base import (COLOR, LAYOUT_FILE, LENGTH, NAME, NUMBER, PLACEMENT, SPACE, SPACE_ATTRS, STYLE, TEXT, WIDTH,

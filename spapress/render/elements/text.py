@@ -7,7 +7,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
 
-from ...content.schema import LINK, did_you_mean
+from ...content.schema import did_you_mean
+from ...content.rules import LINK
 from ..fonts import check_glyphs
 from .base import COLOR, STYLE, TEXT, Attr, AttrError, Element, Ink, _face, build_blocks, inline_markup
 
