@@ -92,7 +92,8 @@ def compare(name: str, expected_path: Path, actual_path: Path, diff_folder: Path
 
 def save_diff(expected: Image.Image, actual: Image.Image, bad_cells: Image.Image, path: Path) -> None:
     marked = Image.merge("RGB", [actual.point(lambda level: 128 + level // 2)] * 3)  # faded, so red stands out
-    mask = bad_cells.resize((bad_cells.width * CELL, bad_cells.height * CELL), Image.Resampling.NEAREST).crop((0, 0, *actual.size))
+    mask = bad_cells.resize((bad_cells.width * CELL, bad_cells.height * CELL), Image.Resampling.NEAREST)
+    mask = mask.crop((0, 0, *actual.size))
     marked.paste((220, 0, 0), mask=mask.point(lambda level: level * 3 // 5))
     gap = 8
     sheet = Image.new("RGB", (3 * actual.width + 2 * gap, actual.height), (128, 128, 128))
