@@ -72,12 +72,35 @@ def test_rebuild_is_byte_identical(built, tmp_path):
         assert (again / f"{sheet}.pdf").read_bytes() == built.pdf(sheet).read_bytes(), sheet
 
 
-def test_build_some_by_id_and_check_writes_nothing(site):
+def test_build_some_by_id(site):
     run = site.run("why-backs-get-tense")
     assert run.code == 0
     assert [p.name for p in site.out.glob("*.pdf")] == ["why-backs-get-tense.pdf"]
-    site.run("--check", "--out", str(site.root / "elsewhere"))
-    assert not (site.root / "elsewhere").exists()
+
+
+def every_path(site: Site) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file and folder in the site, build/ included."""
+    return {p.relative_to(site.root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in site.root.rglob("*")}
+
+
+def test_check_exits_0_and_writes_nothing(site):
+    assert site.run("why-backs-get-tense").code == 0  # a build folder with a manifest, which --check leaves alone
+    before = every_path(site)
+    for argv in (["--check"], ["--check", "--out", str(site.root / "elsewhere")]):
+        run = site.run(*argv)
+        assert run.code == 0, run.err
+        assert f"{len(STARTER)} handouts and 1 booklet checked in " in run.out
+        assert every_path(site) == before, argv
+
+
+def test_check_with_a_problem_exits_2_and_writes_nothing(site):
+    assert site.run("why-backs-get-tense").code == 0
+    site.edit("handouts/points/top-of-shoulders.yaml", "duration:", "duraton:")
+    before = every_path(site)
+    run = site.run("--check")
+    assert run.code == 2
+    assert "handouts/points/top-of-shoulders.yaml:9: unknown key 'duraton'" in run.err
+    assert every_path(site) == before
 
 
 def test_unknown_id_is_a_one_line_usage_error(site):

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-import signal
+import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import Site, tool
-from generated import add_copies, assert_manifest_true, make_pdfs_command
+from generated import MANIFEST, add_copies, assert_manifest_true, make_pdfs_command
 
-MOMENTS = (0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 1.0, 1.2)  # when to kill, as a share of a full build's time
-PHONES = ("(402) 555-0101", "(402) 555-0102")
+
+def staged(name: str) -> bool:
+    """A new PDF waiting in its hidden temporary file (.NAME.pdf.XXXX.tmp) to be renamed into place."""
+    return name.rpartition("/")[2].startswith(".") and ".pdf." in name and name.endswith(".tmp")
+
+
+# When to kill a build: the moment the output folder shows it writing, each time at another stage.
+KILL_WHEN = (
+    ("a new PDF is staged", lambda before, now: any(staged(name) and name not in before for name in now)),
+    ("a PDF is replaced", lambda before, now: any(name.endswith(".pdf") and now[name] != before.get(name) for name in now)),
+    ("the manifest is rewritten", lambda before, now: now.get(MANIFEST) != before.get(MANIFEST)),
+)
+ATTEMPTS = 8
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +57,49 @@ def assert_same_as_clean_build(site: Site, ids: list[str], clean) -> None:
         assert (site.out / name).read_bytes() == (clean / name).read_bytes(), name
 
 
+def output_files(out: Path) -> dict[str, int]:
+    """The inode of every file in the output folder and booklets/; a file renamed into place has a new one."""
+    found = {}
+    for prefix, folder in (("", out), ("booklets/", out / "booklets")):
+        with os.scandir(folder) as entries:
+            found.update((prefix + entry.name, entry.inode()) for entry in entries)
+    return found
+
+
+def kill_when(site: Site, writing) -> tuple[dict, dict]:
+    """Start a build and kill it the moment writing(before, now) is true of its output folder;
+    returns the folder's files before the build and after the kill."""
+    before = output_files(site.out)
+    process = subprocess.Popen(make_pdfs_command(site, "-q"), cwd=site.root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and not writing(before, output_files(site.out)):
+        time.sleep(0.0005)
+    process.kill()
+    process.wait()
+    return before, output_files(site.out)
+
+
 def test_killed_builds_leave_whole_pdfs_and_a_true_manifest(library, tmp_path):
     site, ids = library
-    started = time.perf_counter()
     assert build(site).returncode == 0
-    full = time.perf_counter() - started
     checked: set = set()
-    for attempt in range(len(MOMENTS)):
-        # Every attempt has real work: the brand's phone number flips, so every handout is stale.
-        site.edit("handouts/brand.yaml", PHONES[attempt % 2 - 1] if attempt else "(402) 384-8400", PHONES[attempt % 2])
-        process = subprocess.Popen(make_pdfs_command(site, "-q"), cwd=site.root,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(full * MOMENTS[attempt])
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    # Every attempt has real work: a new phone number in the brand makes every PDF stale.
+    phones = ["(402) 384-8400"] + [f"(402) 555-01{attempt:02d}" for attempt in range(ATTEMPTS)]
+    landed = []  # for each kill: (when, PDFs still waiting to be renamed into place, PDFs replaced, PDFs in all)
+    for attempt in range(ATTEMPTS):
+        site.edit("handouts/brand.yaml", phones[attempt], phones[attempt + 1])
+        when, writing = KILL_WHEN[attempt % len(KILL_WHEN)]
+        before, after = kill_when(site, writing)
+        pdfs = [name for name in before if name.endswith(".pdf")]
+        landed.append((when, sum(staged(name) and name not in before for name in after),
+                       sum(after.get(name) != before[name] for name in pdfs), len(pdfs)))
         assert_every_pdf_whole(site, checked)
         assert_manifest_true(site.out)
+    # The kills landed while files were being written, not only before or after.
+    assert any(waiting and not replaced for _, waiting, replaced, _ in landed), \
+        f"no kill landed while new PDFs were being staged with every old one in place: {landed}"
+    assert any(0 < replaced < total for _, _, replaced, total in landed), \
+        f"no kill landed while PDFs were being replaced, some new and some old: {landed}"
     finished = build(site)
     assert finished.returncode == 0, finished.stderr
     assert not list(site.out.rglob(".*.tmp")), "temporary files of killed builds were left behind"
