@@ -90,8 +90,8 @@ def _end_with_parent(parent: int, *, forked: bool) -> None:
             os._exit(1)
         return
     # Everywhere else: the parent's sentinel (a pipe only the parent holds open, or on Windows its
-    # process handle) becomes ready when the parent ends. The worker cannot wait for a closed pipe
-    # instead: a spawned worker holds both ends of the pool's queues itself.
+    # process handle) becomes ready when the parent ends. Without this a worker would learn of it
+    # only on reporting back what it made, and die then with a broken-pipe traceback.
     sentinel = multiprocessing.parent_process().sentinel
     threading.Thread(target=_exit_when_ready, args=(sentinel,), name="parent-watch", daemon=True).start()
 
