@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -55,3 +56,54 @@ def make_pdfs_command(site: Site, *argv: str) -> list[str]:
     if not script.exists():
         script.write_text((REPO / "make_pdfs.py").read_text(encoding="utf-8"), encoding="utf-8")
     return [sys.executable, str(script), *argv]
+
+
+def with_crlf(site: Site) -> None:
+    """Give every text file in handouts/ and layouts/ Windows line ends, as Git leaves them there."""
+    for path in sorted(site.path("handouts").rglob("*")) + sorted(site.path("layouts").rglob("*")):
+        if path.suffix in (".yaml", ".j2", ".svg"):
+            text = path.read_text(encoding="utf-8")
+            path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+
+
+# Runs first in every Python process that inherits the environment below, spawned workers included.
+OBSERVER = '''\
+"""Test helper loaded at start-up: hides fcntl when asked, and notes each worker that opens a font."""
+import os
+import sys
+
+if os.environ.get("PRESS_TEST_NO_FCNTL"):
+    sys.modules["fcntl"] = None  # `import fcntl` now fails, as on Windows
+
+
+def _note(event, args):
+    if event == "open" and str(args[0]).endswith(".ttf"):
+        multiprocessing = sys.modules.get("multiprocessing")
+        if multiprocessing and multiprocessing.parent_process():  # a worker, not the build hashing its inputs
+            with open(os.environ["PRESS_TEST_FONT_LOG"], "a", encoding="ascii") as log:
+                log.write(f"{os.getpid()}\\n")
+
+
+if os.environ.get("PRESS_TEST_FONT_LOG"):
+    sys.addaudithook(_note)
+'''
+
+
+class Observed:
+    """An environment for make_pdfs.py processes with the given start method (and, with
+    fcntl=False, no fcntl module in any of them) that notes which worker processes opened a font
+    file: a worker does that only to make a PDF (registering the brand's fonts, once)."""
+
+    def __init__(self, folder: Path, start_method: str, *, fcntl: bool = True):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "sitecustomize.py").write_text(OBSERVER, encoding="utf-8")
+        self.log = folder / "fonts.log"
+        path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+        self.env = dict(os.environ, PYTHONPATH=path, SPAPRESS_START_METHOD=start_method,
+                        PRESS_TEST_FONT_LOG=str(self.log))
+        if not fcntl:
+            self.env["PRESS_TEST_NO_FCNTL"] = "1"
+
+    def workers_that_made_pdfs(self) -> set[int]:
+        """Ids of the worker processes that have made PDFs so far."""
+        return {int(pid) for pid in self.log.read_text(encoding="ascii").split()} if self.log.exists() else set()

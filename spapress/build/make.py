@@ -79,8 +79,10 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     made: dict[str, tuple[ComposedPdf, ...]] = {}
     targets = sorted(targets, key=lambda t: t.kind != "booklet")  # the longest first, so no worker waits on one at the end
     work = sum(BOOKLET_WORK if target.kind == "booklet" else 1 for target in targets)
+    # A spawned worker gets this very library, not one loaded afresh: content saved since the build
+    # began must not reach some PDFs and not others, nor a half-saved file stop the workers.
     results = each_made(Press(project, library), _make_one, targets, workers=workers or cores(),
-                        pool=work >= POOL_MIN_WORK, recipe=partial(Press.for_project, project))
+                        pool=work >= POOL_MIN_WORK, recipe=partial(Press, project, library))
     with closing(results):  # an interrupted build stops its workers at once
         for done, result in enumerate(results, 1):
             problems.extend(result.problems)

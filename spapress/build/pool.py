@@ -1,9 +1,9 @@
 """Running work on every core: a process pool whose workers start with what the parent has loaded.
 
-Where the operating system can fork (Linux), workers inherit the loaded library, imported
-modules and registered fonts for free. Where it cannot (Windows, and macOS where Python
-prefers spawn), workers are spawned and each rebuilds its own copy once from a picklable
-recipe before making anything. Either way a worker ends with its parent and leaves Ctrl+C to it.
+Where the operating system can fork safely (Linux), workers inherit the loaded library, imported
+modules and registered fonts for free. Elsewhere (Windows, and macOS where Python itself prefers
+spawn) workers are spawned and each rebuilds its own copy once from a picklable recipe before
+making anything. Either way a worker ends with its parent and leaves Ctrl+C to it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import sys
 import threading
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
@@ -28,27 +31,74 @@ def cores() -> int:
 
 
 def start_method() -> str:
-    """fork where it is offered and safe (no other thread running), else spawn."""
+    """fork where it is offered and safe, else spawn. Not safe: on macOS, whose system libraries may
+    run threads of their own (so Python spawns there by default), or while another thread runs."""
     wanted = os.environ.get(START_METHOD_ENV)
     offered = multiprocessing.get_all_start_methods()
     if wanted in offered:
         return wanted
-    return "fork" if "fork" in offered and threading.active_count() == 1 else "spawn"
+    safe = "fork" in offered and sys.platform != "darwin" and threading.active_count() == 1
+    return "fork" if safe else "spawn"
+
+
+@contextmanager
+def ctrl_c_held(method: str) -> Iterator[None]:
+    """Hold Ctrl+C back while starting processes, then act on it. A spawned child whose start was
+    cut short would die reading its half-sent orders, with a traceback. The children start with
+    Ctrl+C blocked (each sets it aside, or unblocks it where it can stop cleanly); here it is
+    deferred, as other threads (the file watcher's) may be the ones the system hands it to.
+    Windows has no signal masks: there a child still importing can die of a Ctrl+C, noisily."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets Ctrl+C
+        yield
+        return
+    masks = hasattr(signal, "pthread_sigmask")  # not on Windows
+    if masks and method != "fork":  # multiprocessing's resource tracker unblocks Ctrl+C once it has
+        from multiprocessing import resource_tracker  # started: so start it before blocking
+
+        resource_tracker.ensure_running()
+    pressed = []
+    handler = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
+    if masks:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if masks:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, handler)
+        if pressed:
+            signal.raise_signal(signal.SIGINT)  # handled now as it would have been then
 
 
 def _start_worker(parent: int, recipe: Callable[[], Any] | None, make: Callable) -> None:
     """Pool initializer. Ctrl+C is the parent's to handle (it stops the pool); and a worker ends as
-    soon as its parent does, even one killed outright (Linux's parent-death signal)."""
+    soon as its parent does, even one killed outright."""
     global _SHARED
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError, TypeError):  # not Linux: workers then end when they next report back
-        pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one held back is now dropped
+    _end_with_parent(parent, forked=recipe is None)
     if recipe is not None:  # spawned: nothing was inherited, so build the state here, once
         _SHARED = (recipe(), make)
+
+
+def _end_with_parent(parent: int, *, forked: bool) -> None:
+    if forked and sys.platform.startswith("linux"):
+        # Linux's parent-death signal: the kernel kills the worker, even in the middle of C code.
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above took effect
+            os._exit(1)
+        return
+    # Everywhere else: the parent's sentinel (a pipe only the parent holds open, or on Windows its
+    # process handle) becomes ready when the parent ends. Without this a worker would learn of it
+    # only on reporting back what it made, and die then with a broken-pipe traceback.
+    sentinel = multiprocessing.parent_process().sentinel
+    threading.Thread(target=_exit_when_ready, args=(sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _exit_when_ready(sentinel) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _in_worker(item):
@@ -70,13 +120,16 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
     frozen = method == "fork"
     if frozen:
         gc.freeze()  # what forked workers inherit is never garbage: spare their collector scanning it
+    processes = None
     try:
-        context = multiprocessing.get_context(method)
         initargs = (os.getpid(), None if frozen else recipe, make)
-        with context.Pool(workers, _start_worker, initargs) as processes:
-            chunk = max(1, min(4, len(items) // (workers * 8)))  # small: no worker idles long at the end
-            yield from processes.imap_unordered(_in_worker, items, chunksize=chunk)
+        with ctrl_c_held(method):
+            processes = multiprocessing.get_context(method).Pool(workers, _start_worker, initargs)
+        chunk = max(1, min(4, len(items) // (workers * 8)))  # small: no worker idles long at the end
+        yield from processes.imap_unordered(_in_worker, items, chunksize=chunk)
     finally:
+        if processes is not None:
+            processes.terminate()
         _SHARED = None
         if frozen:
             gc.unfreeze()

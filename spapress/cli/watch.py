@@ -17,7 +17,7 @@ import signal
 import threading
 from pathlib import Path
 
-from ..build.pool import start_method
+from ..build.pool import ctrl_c_held, start_method
 from ..content.model import Project
 from .build import build_and_report
 from .common import EXIT_OK, command_parser, folder_options, project_paths
@@ -96,8 +96,10 @@ class _OutsideOutput:
 def _rebuild(paths: Project, stdout, stderr) -> None:
     """One build in a fresh child process; its report is printed here."""
     receive, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context(start_method()).Process(target=_child_build, args=(paths, send))
-    child.start()
+    method = start_method()
+    child = multiprocessing.get_context(method).Process(target=_child_build, args=(paths, send))
+    with ctrl_c_held(method):  # the child takes a Ctrl+C once it can stop cleanly: see _child_build
+        child.start()
     send.close()
     try:
         code, out, err = receive.recv()
@@ -115,10 +117,17 @@ def _rebuild(paths: Project, stdout, stderr) -> None:
 
 def _child_build(paths: Project, send) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a forked child has the parent's deferring one
     out, err = io.StringIO(), io.StringIO()
     try:
-        code = build_and_report(paths, None, stdout=out, stderr=err)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pressed while starting stops it here
+        code = build_and_report(paths, None, stdout=out, stderr=err)  # a Ctrl+C during it is reported
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # nothing left to stop but sending the report
     except KeyboardInterrupt:  # Ctrl+C reaches the whole process group; the build cleaned up after itself
         return
-    send.send((code, out.getvalue(), err.getvalue()))
+    try:
+        send.send((code, out.getvalue(), err.getvalue()))
+    except OSError:  # the watcher has gone: the Ctrl+C reached it too
+        pass
     send.close()

@@ -97,7 +97,7 @@ def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf
             seen_layouts.add(layout)
             done[index] = make_client_pdf(press, visit, folder)
     jobs = [(index, visit, folder) for index, visit in enumerate(visits) if index not in done]
-    recipe = partial(Press.for_project, press.project)
+    recipe = partial(Press, press.project, press.library)  # the library the visits were checked against
     with closing(each_made(press, _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
                            recipe=recipe)) as results:
         done.update(results)
