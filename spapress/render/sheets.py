@@ -10,7 +10,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from ..content.load import load_library
 from ..content.model import Library, Project, Sheet
 from ..errors import ContentError, Problem
 from .context import ClientCard, sheet_context
@@ -27,11 +26,6 @@ class Press:
     def __init__(self, project: Project, library: Library):
         self.project, self.library = project, library
         self._styles: dict[str, StyleSheet] = {}
-
-    @classmethod
-    def for_project(cls, project: Project) -> Press:
-        """A Press for the project's library, loaded afresh (how a spawned pool worker gets its own)."""
-        return cls(project, load_library(project))
 
     def styles(self, layout: str) -> StyleSheet:
         if layout not in self._styles:
