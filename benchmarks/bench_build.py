@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spapress.build.incremental import build  # noqa: E402
+from spapress.builds.incremental import build  # noqa: E402
 from spapress.render.sheets import Press  # noqa: E402
 from spapress.content.load import load_library  # noqa: E402
 from spapress.content.model import Project  # noqa: E402

@@ -45,7 +45,7 @@ def test_the_copy_is_the_code_that_runs(own_press):
 
 def test_code_that_does_not_draw_rebuilds_nothing(own_press):
     build(own_press)
-    for module in ("clients/smtp.py", "clients/letter.py", "build/pool.py", "cli/build.py", "errors.py"):
+    for module in ("clients/smtp.py", "clients/letter.py", "builds/pool.py", "cli/build.py", "errors.py"):
         append_comment(own_press, module)
     said = build(own_press)
     assert f"0 handouts built, {len(STARTER) + 1} unchanged" in said, said

@@ -31,7 +31,7 @@ def test_a_closed_pipe_ends_quietly(argv):
 def test_only_the_command_line_words_errors_as_arguments():
     """Library code raises errors with the facts; cli/ says which argument to change."""
     worded = []
-    for folder in ("content", "render", "build", "clients"):
+    for folder in ("content", "render", "builds", "clients"):
         for path in sorted((REPO / "spapress" / folder).rglob("*.py")):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if re.search(r"""["']argument (--|[A-Z])""", line):
@@ -41,7 +41,7 @@ def test_only_the_command_line_words_errors_as_arguments():
 
 def test_only_the_command_line_prints():
     printing = []
-    for folder in ("content", "render", "build", "clients"):
+    for folder in ("content", "render", "builds", "clients"):
         for path in sorted((REPO / "spapress" / folder).rglob("*.py")):
             text = path.read_text(encoding="utf-8")
             if re.search(r"^\s*print\(|sys\.exit\(", text, re.M):

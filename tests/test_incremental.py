@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from generated import (BOOKLET, BOOKLET_FILES, STARTER, add_copies, assert_manifest_true, booklet, make_pdfs_command,
                        manifest, state)
-from spapress.build.lock import build_lock
+from spapress.builds.lock import build_lock
 
 POINT_USERS = sorted(s for s in STARTER
                      if "top-of-shoulders" in (REPO / "handouts/sheets" / f"{s}.yaml").read_text(encoding="utf-8"))
@@ -288,7 +288,7 @@ def test_progress_never_shows_when_not_on_a_terminal(tmp_path):
 def test_the_builder_knows_each_library_version(dist, module):
     from importlib import metadata
 
-    from spapress.build.targets import installed_release
+    from spapress.builds.targets import installed_release
 
     assert installed_release(dist, module).lower() == f"{dist}-{metadata.version(dist)}.dist-info".lower()
 

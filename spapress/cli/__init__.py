@@ -11,7 +11,7 @@
     send_log.py   make_pdfs.py send-log: who was sent what, and when
     reference.py  make_pdfs.py reference: the reference pages in docs/
 
-May import everything below it: clients/, build/, render/, content/.
+May import everything below it: clients/, builds/, render/, content/.
 """
 
 from .main import main

@@ -59,7 +59,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
                      jobs: int | None = None, quiet: bool = False, stdout, stderr,
                      impose: bool = False, print_shop: bool = False) -> int:
     """Run one build and print what it did (or every problem); returns the exit status."""
-    from ..build.incremental import build
+    from ..builds.incremental import build
 
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build.targets import IMPOSED
+from ..builds.targets import IMPOSED
 from ..clients.printing import PrintFailed, PrintJob, send_to_printer
 from ..content.rules import ID_PATTERN
 from ..errors import UsageError

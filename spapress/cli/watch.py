@@ -17,7 +17,7 @@ import signal
 import threading
 from pathlib import Path
 
-from ..build.pool import ctrl_c_held, start_method
+from ..builds.pool import ctrl_c_held, start_method
 from ..content.model import Project
 from .build import build_and_report
 from .common import EXIT_OK, command_parser, folder_options, project_paths

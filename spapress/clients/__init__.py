@@ -11,5 +11,5 @@
     outbox.py     nothing lost, nothing doubled: a Maildir outbox
     sendlog.py    who was sent what, and when (SQLite)
 
-May import spapress.errors, content/, render/ and build/.
+May import spapress.errors, content/, render/ and builds/.
 """

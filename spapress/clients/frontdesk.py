@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from ..build.files import write_atomically
+from ..builds.files import write_atomically
 from ..content.load import load_library, sheet_layouts
 from ..content.model import Project
 from ..errors import NeedsSetup

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from ..build.pool import cores, each_made
+from ..builds.pool import cores, each_made
 from ..content.model import Library, Section, Sheet
 from ..errors import ContentError
 from ..render.context import ClientCard, PlanLine

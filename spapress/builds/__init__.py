@@ -1,4 +1,4 @@
-"""Stage 3, build: make only what is stale, on every core, and publish it safely.
+"""Stage 3, builds: make only what is stale, on every core, and publish it safely.
 
     targets.py      each handout and booklet as a target: its outputs, its input files, the builder's fingerprint
     manifest.py     what each output was made from, and why one is stale
