@@ -167,6 +167,5 @@ def _spacing(values, ink):
     return {"space_before": ink.space(values["space_before"]), "space_after": ink.space(values["space_after"])}
 
 
-
 # Every element class by its tag, filled in by the package (in the order the reference lists them).
 ELEMENTS: dict[str, type[Element]] = {}
