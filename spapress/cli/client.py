@@ -7,7 +7,7 @@ from pathlib import Path
 from ..clients.visits import PICK_KINDS, VISIT
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
-from .delivery import check_delivery_args, deliver, delivery_options, folder_options, front_desk
+from .delivery import check_delivery_args, deliver, client_folder_options, delivery_options, front_desk
 
 # A visit's field -> the argument that gives it, in the order --help lists them; each argument's
 # help is its field's own documentation (clients/visits.py VISIT).
@@ -36,7 +36,7 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         else:
             parser.add_argument(argument, dest=field, required=spec.required, help=spec.doc)
     delivery_options(parser)
-    folder_options(parser)
+    client_folder_options(parser)
     args = parser.parse_args(argv)
     check_delivery_args(args)
     if (args.send or args.dry_run) and not args.email:

@@ -10,7 +10,7 @@ from ..clients.batch import BatchFileError, Row, read_batch
 from ..clients.visits import FIELDS, REQUIRED, FieldProblem
 from ..errors import ContentError, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
-from .delivery import check_delivery_args, deliver, delivery_options, folder_options, front_desk
+from .delivery import check_delivery_args, deliver, client_folder_options, delivery_options, front_desk
 
 
 def _columns() -> str:
@@ -29,7 +29,7 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         "Exit status: 0 when every row went through, 2 otherwise.", stdout)
     parser.add_argument("file", metavar="FILE", type=Path, help="the visits: a .csv or .yaml file")
     delivery_options(parser)
-    folder_options(parser)
+    client_folder_options(parser)
     args = parser.parse_args(argv)
     check_delivery_args(args)
     path = args.file if args.file.is_absolute() else Path.cwd() / args.file

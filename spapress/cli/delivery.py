@@ -10,13 +10,12 @@ from ..clients.outbox import Delivery
 from ..clients.printing import MAX_COPIES, PRINTER_NAME
 from ..clients.settings import Settings, load_settings, settings_path
 from ..errors import UsageError
-from .common import Parser, project_paths, shown_path
+from .common import Parser, folder_options, project_paths, shown_path
 
 
-def folder_options(parser: Parser, out_help: str = "folder for client sheets and the mail outbox (default: clients/)") -> None:
-    parser.add_argument("--out", metavar="DIR", type=Path, help=out_help)
-    parser.add_argument("--content", metavar="DIR", type=Path, help="content folder (default: handouts/)")
-    parser.add_argument("--layouts", metavar="DIR", type=Path, help="layouts folder (default: layouts/)")
+def client_folder_options(parser: Parser) -> None:
+    """--out (the clients folder), --content, --layouts and --settings."""
+    folder_options(parser, "folder for client sheets and the mail outbox (default: clients/)")
     parser.add_argument("--settings", metavar="FILE", type=Path, help="delivery settings (default: delivery.yaml)")
 
 
