@@ -67,8 +67,8 @@ def render_page(project: Project, template_name: str, context: dict, *, needs_di
         line_text = text.splitlines()[err.lineno - 1].strip() if 0 < err.lineno <= len(text.splitlines()) else ""
         raise ContentError([Problem(shown, _guess_line(template_path, line_text),
                                     f"the page is not well-formed XML: {err.msg} (near: {line_text[:60]})")]) from None
-    problems = [Problem(shown, _guess_line(template_path, f"<{tag}", message), message)
-                for line, tag, message in check_tree(root, needs_disclaimer=needs_disclaimer, may_flow=may_flow)]
+    problems = [Problem(shown, _guess_line(template_path, f"<{found.tag}", found.message), found.message)
+                for found in check_tree(root, needs_disclaimer=needs_disclaimer, may_flow=may_flow)]
     if problems:
         raise ContentError(problems)
     return root
