@@ -84,13 +84,13 @@ def shown_path(root: Path, path: Path) -> str:
     return Project(root, root, root, root).show(path)
 
 
-def report_error(err: PressError, stderr, *, nothing_written: str = "no PDF was written or changed") -> int:
+def report_error(err: PressError, stderr) -> int:
     """Say what went wrong in a person's words, one line per problem; returns the exit status."""
     if isinstance(err, ContentError):
         for problem in err.problems:
             print(problem, file=stderr)
         count = len(err.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; {nothing_written}.", file=stderr)
+        print(f"{count} problem{'s' if count != 1 else ''} found; no PDF was written or changed.", file=stderr)
         return EXIT_PROBLEM
     print(f"{PROG}: error: {word(err)}", file=stderr)
     return EXIT_PROBLEM

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..builds.targets import IMPOSED
-from ..clients.printing import PrintFailed, PrintJob, send_to_printer
+from ..clients.frontdesk import PrintOptions, print_file
 from ..content.rules import ID_PATTERN
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser, shown_path
-from .delivery import check_printer_args, printer_options, settings_from
+from .delivery import check_printer_args, printer_options, say_printed, settings_from
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
@@ -27,18 +27,11 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     check_printer_args(args)
     build_folder = args.build or root / "build"
     paths = [_printable(root, build_folder, given) for given in args.files]
-    printer = args.printer or settings_from(root, args).printer
+    options = PrintOptions(args.printer or settings_from(root, args).printer, args.copies, args.double_sided)
     ok = True
     for path in paths:
-        booklet_sheets = path.name.endswith(IMPOSED)  # always both sides, turned on the short edge
-        job = PrintJob(path, path.stem, printer, args.copies, args.double_sided or booklet_sheets, booklet_sheets)
-        try:
-            said = send_to_printer(job)
-        except PrintFailed as err:
-            print(f"{shown_path(root, path)}: not printed: {err}", file=stderr)
-            ok = False
-            continue
-        print(f"printed {shown_path(root, path)} ({said})", file=stdout)
+        printed = print_file(path, options, short_edge=path.name.endswith(IMPOSED))  # a booklet's sheets: both sides
+        ok = say_printed(printed, lambda shown: shown_path(root, shown), stdout, stderr) and ok
     return EXIT_OK if ok else EXIT_PROBLEM
 
 

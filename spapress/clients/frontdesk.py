@@ -77,13 +77,10 @@ class FrontDesk:
         """Write a finished sheet to its place in the clients folder."""
         write_atomically(made.path, made.data)
 
-    def print(self, path: Path, options: PrintOptions, short_edge: bool = False) -> Printed:
-        printer = options.printer or (self.settings.printer if self.settings else None)
-        job = PrintJob(path, path.stem, printer, options.copies, options.double_sided or short_edge, short_edge)
-        try:
-            return Printed(path, send_to_printer(job), None)
-        except PrintFailed as err:
-            return Printed(path, None, str(err))
+    def print(self, path: Path, options: PrintOptions) -> Printed:
+        """Print a sheet on the chosen printer, else the settings' one, else the system's default."""
+        settings_printer = self.settings.printer if self.settings else None
+        return print_file(path, PrintOptions(options.printer or settings_printer, options.copies, options.double_sided))
 
     def email(self, made: ClientPdf, *, dry_run: bool = False) -> Delivery | Saved:
         """Send one finished sheet through the outbox, or with dry_run write it as a .eml file."""
@@ -95,6 +92,15 @@ class FrontDesk:
             write_atomically(eml, letter.data)
             return Saved(eml)
         return Outbox(self.folder / "mail").post(letter, self.transport, now)
+
+
+def print_file(path: Path, options: PrintOptions, *, short_edge: bool = False) -> Printed:
+    """Hand one PDF to the print system; short_edge (an imposed booklet) prints both sides, turned on the short edge."""
+    job = PrintJob(path, path.stem, options.printer, options.copies, options.double_sided or short_edge, short_edge)
+    try:
+        return Printed(path, send_to_printer(job), None)
+    except PrintFailed as err:
+        return Printed(path, None, str(err))
 
 
 def mail_transport(settings: Settings | None, *, password: bool = True):

@@ -9,6 +9,7 @@ so a template can read content but never change it. README: Layouts lists them f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypedDict
 
 from ..content.model import Booklet, Brand, Library, Point, Sheet
@@ -102,10 +103,10 @@ def sheet_context(library: Library, sheet: Sheet, client: ClientCard | None = No
                         paper=sheet.paper, client=client)
 
 
-def booklet_context(library: Library, booklet: Booklet, contents: tuple[ContentsEntry, ...], project_content) -> BookletContext:
+def booklet_context(library: Library, booklet: Booklet, contents: tuple[ContentsEntry, ...], content: Path) -> BookletContext:
     """The booklet's own variables; pictures as file names inside the content folder."""
     def inside_content(path):
-        return path.relative_to(project_content).as_posix() if path else None
+        return path.relative_to(content).as_posix() if path else None
 
     return BookletContext(brand=library.brand, booklet=booklet, paper=booklet.paper,
                           cover_art=inside_content(booklet.cover_art), logo=inside_content(library.brand.logo),

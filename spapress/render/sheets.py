@@ -26,6 +26,7 @@ class Press:
     def __init__(self, project: Project, library: Library):
         self.project, self.library = project, library
         self._styles: dict[str, StyleSheet] = {}
+        self._face_names: tuple[str, ...] | None = None
 
     def styles(self, layout: str) -> StyleSheet:
         if layout not in self._styles:
@@ -44,8 +45,10 @@ class Press:
 
     def missing_glyph(self, text: str) -> str | None:
         """The first character of text that some face of the brand's fonts cannot draw."""
-        faces = self.faces().values()
-        return first_missing(text, dict.fromkeys(getattr(f, s) for f in faces for s in ("regular", "bold", "italic", "bold_italic")))
+        if self._face_names is None:  # asked once per typed field: look the faces up once
+            self._face_names = tuple(dict.fromkeys(
+                getattr(f, style) for f in self.faces().values() for style in ("regular", "bold", "italic", "bold_italic")))
+        return first_missing(text, self._face_names)
 
     def font_label(self) -> str:
         """The body font's own name, for messages."""
