@@ -185,7 +185,8 @@ def test_a_login_without_the_password_variable_is_refused_before_anything_is_mad
     settings(site, port, "  username: frontdesk\n")
     monkeypatch.delenv("SPAPRESS_SMTP_PASSWORD", raising=False)
     run = send_ana(site, "--send")
-    assert run.err.strip() == ("make_pdfs.py: error: the mail server login needs a password: set the environment variable "
+    assert run.err.strip() == ("make_pdfs.py: error: the mail server login needs a password: run 'make_pdfs.py "
+                               "email-setup' to keep it in this computer's keychain, or set the environment variable "
                                "SPAPRESS_SMTP_PASSWORD (it is never read from a file)")
     assert not site.path("clients").exists()
 

@@ -10,6 +10,7 @@
     smtp.py       handing a message to the mail server
     outbox.py     nothing lost, nothing doubled: a Maildir outbox
     sendlog.py    who was sent what, and when (SQLite)
+    keychain.py   the mail password in the system keychain (keyring)
 
 May import spapress.errors, content/, render/ and builds/.
 """

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .keychain import stored_password
 from ..errors import ContentError, NeedsSetup, Problem
 from .printing import PRINTER_NAME
 from ..content.schema import INVALID, Choice, Field, Mapping, Number, Pattern, Text
@@ -110,8 +111,9 @@ def mail_password(mail: MailSettings) -> str | None:
     """The password from its environment variable; only asked for when there is a username."""
     if mail.username is None:
         return None
-    password = os.environ.get(mail.password_env)
+    password = os.environ.get(mail.password_env) or stored_password(mail.host, mail.port, mail.username)
     if not password:
-        raise NeedsSetup(f"the mail server login needs a password: set the environment variable {mail.password_env} "
+        raise NeedsSetup(f"the mail server login needs a password: run 'make_pdfs.py email-setup' to keep it in "
+                         f"this computer's keychain, or set the environment variable {mail.password_env} "
                          f"(it is never read from a file)")
     return password
