@@ -92,11 +92,7 @@ def choose_profile(table: Table, profiles: dict[str, Profile], shown: str,
     found = {pid: {name: index[fold(header)] for name, header in p.columns.items() if fold(header) in index}
              for pid, p in profiles.items()}
     missing = {pid: [name for name in p.required if name not in found[pid]] for pid, p in profiles.items()}
-    if forced is not None:
-        if missing[forced]:
-            raise ContentError([Problem(shown, line, f"lacks the {profiles[forced].title} column"
-                                                     f"{'s' if len(missing[forced]) > 1 else ''} "
-                                                     f"{_headers(profiles[forced], missing[forced])}")])
+    if forced is not None:  # what it lacks is reported with the header's other problems
         return profiles[forced], found[forced]
     fitting = sorted((pid for pid in profiles if not missing[pid]), key=lambda pid: (-len(found[pid]), pid))
     if not fitting:
@@ -122,6 +118,10 @@ def _headers(profile: Profile, names) -> str:
 def _check_header(table: Table, profile: Profile, columns: dict[str, int], shown: str, day: date | None) -> None:
     """Every problem with the header row at once, before any row is read."""
     line, problems = table.header_line, []
+    lacking = [name for name in profile.required if name not in columns]
+    if lacking:
+        problems.append(Problem(shown, line, f"lacks the {profile.title} column{'s' if len(lacking) > 1 else ''} "
+                                             f"{_headers(profile, lacking)}"))
     for name, position in columns.items():
         twice = [n for n, header in enumerate(table.header, 1) if fold(header) == fold(table.header[position])]
         if len(twice) > 1:

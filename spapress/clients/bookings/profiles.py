@@ -116,7 +116,8 @@ class Profile:
 
     @property
     def required(self) -> tuple[str, ...]:
-        return tuple(name for name in self.columns if name not in self.optional)
+        """The columns a file must have to be this system's export; a file without dates can take --date."""
+        return tuple(name for name in self.columns if name not in self.optional and name != "date")
 
     def date_example(self) -> str:
         return SAMPLE_DAY.strftime(self.date_formats[0])
