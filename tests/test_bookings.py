@@ -375,8 +375,8 @@ def test_a_file_that_is_not_a_usable_table_is_refused_in_one_line(site, name, co
     ("handouts/imports/square.yaml", '["%m/%d/%Y", ', '["%m/%Y", ',
      "handouts/imports/square.yaml:14: '%m/%Y' is not a date format: it needs a day (%d), a month (%m, %b or %B) and "
      "a year (%Y or %y)"),
-    ("handouts/services.yaml", "handout: partner-back-massage", "handout: partner-massage",
-     "handouts/services.yaml:15: no handout 'partner-massage' (did you mean 'partner-back-massage'?); known: "
+    ("handouts/services.yaml", "handout: self-massage-tools", "handout: self-massage-tool",
+     "handouts/services.yaml:17: no handout 'self-massage-tool' (did you mean 'self-massage-tools'?); known: "
      "partner-back-massage, self-massage-tools, stress-relief-points, why-backs-get-tense"),
     ("handouts/services.yaml", "tools: [foam-roller:3:1", "tools: [foam-rollers:3:1",
      "handouts/services.yaml:18: no tool 'foam-rollers' (did you mean 'foam-roller'?); known: foam-roller, massage-ball"),

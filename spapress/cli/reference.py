@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..clients.bookings.profiles import PROFILE
+from ..clients.bookings.services import services_schema
 from ..clients.settings import SETTINGS
 from ..clients.visits import MINUTES, TIMES, VISIT
 from ..content.load import BOOKLET, BRAND, POINT, SHEET, TECHNIQUE, TOOL, TOPIC
@@ -89,13 +91,28 @@ def visits_reference() -> str:
             f"Items are written `ID`, `ID:MINUTES` or `ID:MINUTES:TIMES-A-DAY`, like `kneading:5:2`: minutes "
             f"from {MINUTES.low:g} to {MINUTES.high:g}, times a day from {TIMES.low:g} to {TIMES.high:g}. "
             "Several items in one CSV cell are separated by spaces. Other CSV columns are ignored, unless one "
-            "looks like a misspelling of these.", ""]
+            "looks like a misspelling of these. In a file, a visit without a date is a problem unless `--date` "
+            "gives the date of every visit. Exports from booking systems are read through import profiles "
+            "([booking-exports.md](booking-exports.md)).", ""]
+    return "\n".join(out)
+
+
+def imports_reference() -> str:
+    """The keys of an import profile and of services.yaml, for whoever adds a booking system."""
+    out = _heading("Import profiles and services", "spapress/clients/bookings/")
+    out += ["How `python make_pdfs.py clients FILE` reads a booking system's export: "
+            "[booking-exports.md](booking-exports.md) explains it with examples.", "",
+            "## An import profile: `handouts/imports/ID.yaml`", "",
+            "Headers are compared without regard to case, accents, spaces or punctuation. A column the "
+            "profile names must be in the file's header row unless `optional` lists it; the date column may "
+            "be left out when `--date` gives the date of every visit.", "", *describe(PROFILE), "",
+            "## Services: `handouts/services.yaml`", "", *describe(services_schema()), ""]
     return "\n".join(out)
 
 
 PAGES = {"content-format.md": content_reference, "layout-elements.md": elements_reference,
          "style-sheets.md": styles_reference, "delivery-settings.md": settings_reference,
-         "client-visits.md": visits_reference}
+         "client-visits.md": visits_reference, "import-profiles.md": imports_reference}
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:

@@ -21,7 +21,7 @@ from ...content.model import Project
 from ...content.schema import INVALID, Check, Field, ListOf, Mapping, Text
 from ...content.yamlsrc import YamlSyntaxError, read_yaml
 from ...errors import ContentError, Problem
-from ..visits import PICK_KINDS, Checker
+from ..visits import PICK_KINDS, VISIT, Checker
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,13 @@ class Patterns(Check):
 
 def _rule_schema(checker: Checker | None) -> Mapping:
     """A rule's keys; with a checker, the handout and picks are checked against the library."""
-    def check(name: str, fallback: Check):
-        return checker.checks[name] if checker is not None else fallback
+    def check(name: str):
+        return checker.checks[name] if checker is not None else VISIT.fields[name].check
 
     return Mapping({
         "match": Field(Patterns(), doc="the booked service's name; '*' stands for any text"),
-        "handout": Field(check("handout", Text(80)), doc="the handout these visits get (a file name in handouts/sheets/)"),
-        **{kind: Field(check(kind, Text(400)), required=False, default=(),
+        "handout": Field(check("handout"), doc="the handout these visits get (a file name in handouts/sheets/)"),
+        **{kind: Field(check(kind), required=False, default=(),
                        doc=f"{kind} picked for these visits, written as in a visit: ID or ID:MINUTES or "
                            f"ID:MINUTES:TIMES-A-DAY") for kind in PICK_KINDS},
     }, label="service rule")
@@ -52,7 +52,7 @@ def services_schema(checker: Checker | None = None) -> Mapping:
     return Mapping({
         "services": Field(ListOf(_rule_schema(checker)), required=False, default=(),
                           doc="rules, first match wins"),
-        "default": Field(checker.checks["handout"] if checker is not None else Text(80), required=False,
+        "default": Field(checker.checks["handout"] if checker is not None else VISIT.fields["handout"].check, required=False,
                          doc="the handout for services no rule matches (without it, those visits get no sheet)"),
     }, label="services")
 
