@@ -394,3 +394,26 @@ def test_an_unknown_profile_is_an_argument_error(site):
         "argument --profile: no import profile 'squre'; known: acuity, boulevard, fresha,")
     assert usage_error(site.run("clients", str(path), "--date", "24/11/2026")).startswith(
         "argument --date: '24/11/2026' is not a date; write it as YYYY-MM-DD")
+
+
+def test_send_prints_the_review_first_and_never_mails_skipped_visits(site):
+    from test_email import MailServer, free_port, settings
+    port = free_port()
+    settings(site, port)
+    path = export_file(site.root, "jane")
+    with MailServer(port) as server:
+        run = site.run("clients", str(path), "--send")
+    assert run.code == 2  # Bo has no address to send to
+    lines = run.out.splitlines()
+    assert lines[:6] == [
+        "jane.csv: Jane export, CSV (UTF-8, comma between cells); 4 visits",
+        f"  row 1 ({ZOE}), 2026-11-24, with Sam Reyes: why-backs-get-tense for 'Deep Tissue Massage - 90 min': "
+        "make, email to zoe@example.com",
+        "  row 2 (Bo Chen): needs fixing (see the problems below)",
+        "  row 3 (Cy Díaz): skip, status 'Late Cancellation'",
+        "  row 4 (Di Eze): skip, status 'No Show'",
+        "to make: 1; to print: 0; to email: 1; skipped: 2; need fixing: 1"]
+    assert lines[6:] == ["made clients/2026-11-24/zoe-nunez-why-backs-get-tense.pdf",
+                         f"row 1: emailed why-backs-get-tense to {ZOE} <zoe@example.com>"]
+    assert run.err.splitlines()[0] == "jane.csv:3: row 2 (Bo Chen): email: is missing; it is needed to send the sheet"
+    assert [recipients for _, recipients, _ in server.messages] == [["zoe@example.com"]]

@@ -56,6 +56,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     path = args.file if args.file.is_absolute() else Path.cwd() / args.file
     if not path.is_file():
         raise UsageError(f"argument FILE: '{args.file}' not found")
+    if args.profile is not None and path.suffix.lower() in (".yaml", ".yml"):
+        raise UsageError("argument --profile: a YAML list of visits has no profile; it is for CSV and Excel exports")
     desk = front_desk(root, args)
     shown = desk.show(path)
     try:
