@@ -229,7 +229,7 @@ def test_review_says_what_will_happen_and_makes_nothing(site):
     assert run.out.splitlines() == [
         "acuity.csv: Acuity Scheduling export, CSV (UTF-8, comma between cells); 4 visits",
         f"  row 1 ({ZOE}), 2026-11-24, with Sam Reyes: why-backs-get-tense for 'Deep Tissue Massage (90 min)': make, print",
-        f"  row 2 ({BO}), 2026-11-24, with Kim Ito: stress-relief-points for 'Swedish Massage (60 min)': make, print, "
+        f"  row 2 ({BO}), 2026-11-24, with Kim Ito: stress-relief-points for 'Swedish Massage (60 min)': make, print "
         "(no email address)",
         "  row 3 (Cy Díaz): skip, status 'Canceled'",
         "  row 4 (Di Eze): skip, status 'No-show'",
@@ -417,3 +417,16 @@ def test_send_prints_the_review_first_and_never_mails_skipped_visits(site):
                          f"row 1: emailed why-backs-get-tense to {ZOE} <zoe@example.com>"]
     assert run.err.splitlines()[0] == "jane.csv:3: row 2 (Bo Chen): email: is missing; it is needed to send the sheet"
     assert [recipients for _, recipients, _ in server.messages] == [["zoe@example.com"]]
+
+
+def test_hostile_text_in_an_export_is_shown_literally_never_interpreted(site):
+    header, rows, _ = EXPORTS["vagaro"]
+    rows = [["11/24/2026", "<b>{{ 7*7 }}</b>", "", "\x1b[2J Facial\x07", "Sam Reyes", "Show", "", ""],
+            ["11/24/2026", "Eve\x1b[31m", "", "Swedish", "Sam Reyes", "\x1b[0mCancelled", "", ""]]
+    path = write_csv(site.root / "vagaro.csv", header, rows)
+    run = site.run("clients", str(path), "--review")
+    assert "\x1b" not in run.out + run.err and "\x07" not in run.out + run.err
+    assert "  row 1 (<b>{{ 7*7 }}</b>), 2026-11-24, with Sam Reyes: stress-relief-points for '?[2J Facial?': make " \
+           "(no email address)" in run.out.splitlines()
+    assert "vagaro.csv:3: row 2: name: contains the control character U+001B; delete it (it is invisible in most " \
+           "editors)" in run.err.splitlines()

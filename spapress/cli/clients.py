@@ -10,6 +10,7 @@ from ..clients.bookings import Import, read_visits
 from ..clients.frontdesk import screen_rows
 from ..clients.batch import Row
 from ..clients.visits import FIELDS, REQUIRED, FieldProblem
+from ..content.schema import excerpt
 from ..errors import UnknownId, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import check_delivery_args, deliver, client_folder_options, delivery_options, front_desk
@@ -123,14 +124,13 @@ def say_review(imported: Import, checked: list[Row], args, stdout) -> None:
             entries.append((row.number, f"row {row.number}{_named(row.visit_name)}: needs fixing (see the problems below)"))
             continue
         visit = row.visit
-        service = f" for '{row.service}'" if row.service else ""
+        service = f" for '{excerpt(row.service, 60)}'" if row.service else ""
         doing = list(actions)
         if args.send or args.dry_run:
             doing.append(f"email to {visit.email}" if args.send else f"write an email to {visit.email}")
-        elif visit.email is None:
-            doing.append("(no email address)")
+        unsent = " (no email address)" if visit.email is None and not (args.send or args.dry_run) else ""
         entries.append((row.number, f"row {row.number} ({visit.name}), {visit.date.isoformat()}, with {visit.therapist}: "
-                                    f"{visit.sheet}{service}: {', '.join(doing)}"))
+                                    f"{visit.sheet}{service}: {', '.join(doing)}{unsent}"))
     for skipped in imported.skipped:
         entries.append((skipped.number, f"row {skipped.number}{_named(skipped.name)}: skip, {skipped.reason}"))
     for _, text in sorted(entries):
@@ -138,7 +138,7 @@ def say_review(imported: Import, checked: list[Row], args, stdout) -> None:
     for unmatched in imported.unmatched:
         rows = ", ".join(map(str, unmatched.rows))
         outcome = f"given the default handout {unmatched.handout}" if unmatched.handout else "given no sheet"
-        print(f"service '{unmatched.service or '(none)'}' matches no rule in handouts/services.yaml "
+        print(f"service '{excerpt(unmatched.service, 60) or '(none)'}' matches no rule in handouts/services.yaml "
               f"(row{'s' if len(unmatched.rows) > 1 else ''} {rows}): {outcome}", file=stdout)
     for notice in imported.notices:
         print(notice, file=stdout)

@@ -70,7 +70,9 @@ def read_table(path: Path, shown: str) -> Table:
 
 def _csv(raw: bytes, refuse) -> Table:
     text, encoding = _decode(raw, refuse)
-    if any(char in _NOT_TEXT for char in text[:65536]):
+    sample = text[:65536]
+    # A stray control character in a cell is that row's problem; many of them, or any NUL, mean binary data.
+    if "\x00" in sample or sum(char in _NOT_TEXT for char in sample) > max(8, len(sample) // 100):
         refuse("is not a table: it holds binary data, not text; export the appointments as CSV or Excel (.xlsx)")
     delimiter = _delimiter(text)
     if delimiter is None:
