@@ -430,3 +430,12 @@ def test_hostile_text_in_an_export_is_shown_literally_never_interpreted(site):
            "(no email address)" in run.out.splitlines()
     assert "vagaro.csv:3: row 2: name: contains the control character U+001B; delete it (it is invisible in most " \
            "editors)" in run.err.splitlines()
+
+
+def test_with_a_profile_matched_other_columns_are_ignored_without_misleading_hints(desk, tmp_path):
+    header, rows, _ = EXPORTS["fresha-it"]
+    header = [*header[:-1], "Nome", "Cognome", "Telefono"]  # no Note column; the client's name split out again
+    rows = [[*row[:-1], *row[1].split(" ", 1), "333 1234567"] for row in rows]
+    imported = read_visits(write_csv(tmp_path / "appuntamenti.csv", header, rows), desk.project, desk.checker())
+    made, problems, skipped = summary(imported)
+    assert problems == [] and [(m[0], m[3], m[5]) for m in made] == [(ZOE, DEEP, None), (BO, SWEDISH, None)]

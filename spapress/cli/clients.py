@@ -35,11 +35,11 @@ def _day(text: str) -> date:
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser = command_parser(
-        "clients", "Make the client sheets for a day's appointments: an export from the booking system "
+        "clients", "Make the client sheets for a day's appointments: an export from the booking system\n"
         "(CSV or Excel .xlsx), or a file in the press's own format (CSV or YAML), one visit per row.",
         "The booking system is recognised from the header row (profiles in handouts/imports/); its services\n"
         "get handouts as handouts/services.yaml says. Cancelled and no-show visits are skipped.\n"
-        f"The press's own format: {_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
+        f"The press's own format. {_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
         "Examples:\n  python make_pdfs.py clients today.csv --review\n  python make_pdfs.py clients today.xlsx --send\n\n"
         "A row with a problem is reported with its row number and line, and the other rows are still done.\n"
         "Exit status: 0 when every row went through, 2 otherwise.", stdout)
