@@ -353,8 +353,8 @@ def usage_error(run) -> str:
      "today.csv: is not a table: no line has commas, semicolons, tabs or bars between columns; export the "
      "appointments as CSV or Excel (.xlsx)"),
     ("today.xlsx", b"PK\x03\x04not really a zip",
-     "today.xlsx: cannot be opened as an Excel .xlsx file (BadZipFile); open it in Excel and save it again, or "
-     "export the appointments as CSV"),
+     "today.xlsx: cannot be opened as an Excel .xlsx file: it is damaged or not a workbook; open it in Excel and "
+     "save it again, or export the appointments as CSV"),
 ])
 def test_a_file_that_is_not_a_usable_table_is_refused_in_one_line(site, name, content, problem):
     path = site.root / name

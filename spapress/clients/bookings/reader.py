@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -129,17 +128,19 @@ def _delimiter(text: str) -> str | None:
 def _excel(raw: bytes, refuse) -> Table:
     import openpyxl  # only when an Excel file is read: it takes a while to import
 
+    # A damaged or foreign file can fail in many ways inside openpyxl (zip, XML, missing parts), while
+    # opening or, in read-only mode, while rows are read; each is the same message to the front desk.
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
-        refuse(f"cannot be opened as an Excel .xlsx file ({type(err).__name__}); "
-               f"open it in Excel and save it again, or export the appointments as CSV")
-    try:
-        sheet = book.worksheets[0]
-        rows = [Line(number, tuple(_cell(value) for value in values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            rows = [Line(number, tuple(_cell(value) for value in values))
+                    for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - see above
+        refuse("cannot be opened as an Excel .xlsx file: it is damaged or not a workbook; open it in Excel and "
+               "save it again, or export the appointments as CSV")
     return _table(rows, "Excel workbook", refuse)
 
 
