@@ -228,9 +228,29 @@ def test_a_template_that_includes_itself_is_one_line(site):
     text = partial.read_text(encoding="utf-8") + '{% include "partials/blocks.xml.j2" %}\n'
     partial.write_text(text, encoding="utf-8")
     assert single_problem(site.run(HANDOUT)) == (
-        f"layouts/partials/blocks.xml.j2:{text.count(chr(10))}: templates include or call each other without end "
-        f"(a template that includes itself, or a macro that calls itself); remove the loop")
+        f"layouts/partials/blocks.xml.j2:{text.count(chr(10))}: includes itself: templates that include each other "
+        f"never end; remove the loop")
     assert site.pdf(HANDOUT).read_bytes() == before
+
+
+def test_templates_that_include_each_other_are_one_line(site):
+    site.write("layouts/partials/a.xml.j2", '{% include "partials/b.xml.j2" %}\n')
+    site.write("layouts/partials/b.xml.j2", '\n{% include "partials/a.xml.j2" %}\n')
+    site.edit("layouts/classic/sheet.xml.j2", "</page>", '{% include "partials/a.xml.j2" %}</page>')
+    assert single_problem(site.run(HANDOUT)) == (
+        "layouts/partials/b.xml.j2:2: includes 'partials/a.xml.j2', which leads back to it: templates that include "
+        "each other never end; remove the loop")
+
+
+def test_a_macro_that_calls_itself_without_end_is_one_line(site):
+    template = site.path("layouts/classic/sheet.xml.j2")
+    code = "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}{{ again(1) }}"
+    text = template.read_text(encoding="utf-8").replace("</page>", code + "</page>")
+    template.write_text(text, encoding="utf-8")
+    line, peak = measured(site, HANDOUT)
+    assert line == (f"layouts/classic/sheet.xml.j2:{text[:text.index(code)].count(chr(10)) + 1}: templates include or "
+                    f"call each other without end (a template that includes itself, or a macro that calls itself); "
+                    f"remove the loop")
 
 
 @pytest.mark.parametrize("code, message", [

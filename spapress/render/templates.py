@@ -137,6 +137,7 @@ def render_page(project: Project, template_name: str, context: dict, *, needs_di
     shown = project.show(template_path)
     steps = _steps_left.set([MAX_LOOP_STEPS])
     try:
+        _refuse_include_loops(env, template_name)
         text = _render_bounded(env.get_template(template_name), context)
     except TemplateLimit as err:
         if err.path is not None:
@@ -188,6 +189,47 @@ def _shown_as_named(project: Project, path: Path) -> str:
         return path.relative_to(project.root).as_posix()
     except ValueError:
         return project.show(path)
+
+
+def _refuse_include_loops(env: jinja2.Environment, name: str) -> None:
+    """Follow the templates a template includes, imports or extends by name; a loop back is a
+    TemplateLimit at the line that closes it (found before rendering, which would recurse
+    hundreds of levels deep first). Names made at render time are caught as RecursionError."""
+    path: list[str] = []
+
+    def visit(current: str) -> None:
+        path.append(current)
+        filename, refs = _template_refs(env, current)
+        for target, line in refs:
+            if target in path:
+                what = "itself" if target == current else f"'{target}', which leads back to it"
+                raise TemplateLimit(f"includes {what}: templates that include each other never end; remove the loop",
+                                    filename, line)
+            visit(target)
+        path.pop()
+
+    visit(name)
+
+
+def _template_refs(env: jinja2.Environment, name: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """A template's file and the templates it names in include, import, from and extends tags."""
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return "", ()  # reported by rendering, at the line that names it
+    return filename, _refs_in(env, name, filename, os.path.getmtime(filename), source)
+
+
+@lru_cache(maxsize=128)
+def _refs_in(env: jinja2.Environment, name: str, filename: str, mtime: float, source: str):
+    from jinja2 import nodes
+
+    tree = env.parse(source, name, filename)
+    found = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+            found.append((node.template.value, node.lineno))
+    return tuple(found)
 
 
 def _render_bounded(template: jinja2.Template, context: dict) -> str:
