@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..content.model import Project
 from ..errors import PressError
+from .preflight import LARGE_PRINT, built_subjects, check_all, large_print_folder, say
 from .common import (EXIT_OK, EXIT_PROBLEM, EXIT_STOPPED, PROG, Parser, folder_options, positive,
                      project_paths, report_error)
 
@@ -36,6 +37,11 @@ def parser(stdout, commands: dict[str, str]) -> Parser:
     made.add_argument("--print-shop", action="store_true",
                       help="also write each booklet with bleed and crop marks for a print shop (ID-print-shop.pdf)")
     made.add_argument("--force", action="store_true", help="rebuild every handout and booklet even if nothing changed")
+    made.add_argument("--large-print", action="store_true",
+                      help="also write every handout in large print (14 pt and up, one or two pages) to OUT/large-print/ID.pdf")
+    made.add_argument("--strict", action="store_true",
+                      help="treat the checks before print (contrast, type sizes, QR codes, disclaimer and safety "
+                           "block, numbers split over lines, reading grade) as errors: write nothing if any fails")
     made.add_argument("--jobs", "-j", metavar="N", type=positive, help="processes making handouts and booklets at once (default: one per core)")
     folder_options(made, "folder for the PDFs (default: build/ in the project)")
     made.add_argument("--quiet", "-q", action="store_true", help="print nothing when all goes well")
@@ -52,20 +58,42 @@ def run(argv: list[str], *, root: Path, stdout, stderr, commands: dict[str, str]
         return EXIT_OK
     return build_and_report(project_paths(root, args), args.ids, check=args.check, force=args.force, jobs=args.jobs,
                             quiet=args.quiet, stdout=stdout, stderr=stderr, impose=args.impose,
-                            print_shop=args.print_shop)
+                            print_shop=args.print_shop, strict=args.strict, large_print=args.large_print)
 
 
 def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = False, force: bool = False,
                      jobs: int | None = None, quiet: bool = False, stdout, stderr,
-                     impose: bool = False, print_shop: bool = False) -> int:
-    """Run one build and print what it did (or every problem); returns the exit status."""
+                     impose: bool = False, print_shop: bool = False, strict: bool = False,
+                     large_print: bool = False) -> int:
+    """Run one build and print what it did (or every problem); returns the exit status.
+
+    The checks before print run on every PDF made; with strict, every requested PDF is made
+    and checked first, and nothing is written unless all pass."""
     from ..builds.incremental import build
+    from ..content.load import load_library
 
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None
+    runs = [(paths, None)] + ([(large_print_folder(paths), LARGE_PRINT)] if large_print else [])
     try:
-        report = build(paths, ids, write=not check, force=force, workers=jobs, progress=progress,
-                       impose=impose, print_shop=print_shop)
+        library = load_library(paths)
+        # Large-print copies are of handouts only: booklet ids are left to the main run.
+        wanted = {layout: (ids if not (ids and layout) else [i for i in ids if i in library.sheets]) or None
+                  for _, layout in runs}
+        if large_print and ids and not wanted[LARGE_PRINT]:
+            runs = runs[:1]
+        if strict and not check:  # make and check everything asked for, before anything is written
+            trial = [build(where, wanted[layout], write=False, workers=jobs, progress=progress, impose=impose,
+                           print_shop=print_shop, layout=layout) for where, layout in runs]
+            if progress:
+                progress.clear()
+            results = [result for (where, layout), report in zip(runs, trial)
+                       for result in check_all(built_subjects(where, library, report.built, layout))]
+            if say(results, stderr, strict=True):
+                return EXIT_PROBLEM
+        reports = [(where, layout, build(where, wanted[layout], write=not check, force=force, workers=jobs,
+                                         progress=progress, impose=impose, print_shop=print_shop, layout=layout))
+                   for where, layout in runs]
     except PressError as err:
         return report_error(err, stderr)
     except OSError as err:  # the disk, not the content: full, read-only, or changed under us
@@ -81,12 +109,22 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     finally:
         if progress:
             progress.clear()
+    checked = {}
+    for where, layout, report in reports:
+        for subject, result in zip(built_subjects(where, library, report.built, layout),
+                                   check_all(built_subjects(where, library, report.built, layout))):
+            checked[(layout, subject.name, subject.content)] = result
+    found = say(list(checked.values()), stderr, strict=strict and check)
+    if strict and check and found:
+        return EXIT_PROBLEM
+    report = _combined([report for _, _, report in reports])
     if quiet:
         return EXIT_OK
     seconds = time.perf_counter() - started
     if check:
         for item in report.built:
-            print(f"checked {item.path.name} ({_pages(item.pdf)})", file=stdout)
+            print(f"checked {paths.show(item.path) if item.path.parent != paths.out else item.path.name} "
+                  f"({_pages(item.pdf)}{_grade(checked, item)})", file=stdout)
         print(f"{_made(report)} checked in {seconds:.2f} s", file=stdout)
         return EXIT_OK
     for item in report.built:
@@ -99,6 +137,24 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     print(f"{_made(report)} built, {len(report.unchanged)} unchanged{removed}, 0 failed in {seconds:.2f} s",
           file=stdout)
     return EXIT_OK
+
+
+def _combined(reports):
+    """One report of the main build and the large-print build."""
+    from ..builds.incremental import BuildReport
+
+    if len(reports) == 1:
+        return reports[0]
+    return BuildReport(tuple(b for r in reports for b in r.built), tuple(u for r in reports for u in r.unchanged),
+                       tuple(x for r in reports for x in r.removed))
+
+
+def _grade(checked, item) -> str:
+    """', reading grade G' for a handout or booklet that was checked."""
+    for (_, name, _), result in checked.items():
+        if name == item.id and result.reading is not None:
+            return f", reading grade {result.reading.grade:g}"
+    return ""
 
 
 def _made(report) -> str:
