@@ -61,4 +61,4 @@ def client_subject(project: Project, library: Library, sheet_id: str, layout: st
                    path: Path) -> Subject:
     """A client's sheet, named by its file (never by the client's name in the message's wording)."""
     subject = sheet_subject(project, library, sheet_id, data, layout)
-    return Subject(project.show(path), data, subject.content, subject.layout, subject.disclaimer)
+    return Subject(path.name, data, subject.content, subject.layout, subject.disclaimer)
