@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content.model import Project
 from ..errors import PressError
-from .preflight import LARGE_PRINT, built_subjects, check_all, large_print_folder, say
+from .preflight import COPY_ENDINGS, LARGE_PRINT, built_subjects, check_all, large_print_folder, say
 from .common import (EXIT_OK, EXIT_PROBLEM, EXIT_STOPPED, PROG, Parser, folder_options, positive,
                      project_paths, report_error)
 
@@ -75,25 +75,30 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None
     runs = [(paths, None)] + ([(large_print_folder(paths), LARGE_PRINT)] if large_print else [])
+    library = None  # loaded only when there is something to check: a build with nothing to do stays quick
+    wanted = {layout: ids or None for _, layout in runs}
     try:
-        library = load_library(paths)
-        # Large-print copies are of handouts only: booklet ids are left to the main run.
-        wanted = {layout: (ids if not (ids and layout) else [i for i in ids if i in library.sheets]) or None
-                  for _, layout in runs}
-        if large_print and ids and not wanted[LARGE_PRINT]:
-            runs = runs[:1]
+        if large_print and ids:  # large-print copies are of handouts only: booklet ids go to the main run
+            library = load_library(paths)
+            wanted[LARGE_PRINT] = [i for i in ids if i in library.sheets] or None
+            if wanted[LARGE_PRINT] is None:
+                runs = runs[:1]
         if strict and not check:  # make and check everything asked for, before anything is written
-            trial = [build(where, wanted[layout], write=False, workers=jobs, progress=progress, impose=impose,
-                           print_shop=print_shop, layout=layout) for where, layout in runs]
+            trial = [(where, layout, build(where, wanted[layout], write=False, workers=jobs, progress=progress,
+                                           impose=impose, print_shop=print_shop, layout=layout))
+                     for where, layout in runs]
             if progress:
                 progress.clear()
-            results = [result for (where, layout), report in zip(runs, trial)
-                       for result in check_all(built_subjects(where, library, report.built, layout))]
-            if say(results, stderr, strict=True):
+            library = library or load_library(paths)
+            if say(list(_checked(library, trial).values()), stderr, strict=True):
                 return EXIT_PROBLEM
         reports = [(where, layout, build(where, wanted[layout], write=not check, force=force, workers=jobs,
                                          progress=progress, impose=impose, print_shop=print_shop, layout=layout))
                    for where, layout in runs]
+        checked = {}
+        if any(report.built for _, _, report in reports) and not (strict and not check):
+            library = library or load_library(paths)
+            checked = _checked(library, reports)
     except PressError as err:
         return report_error(err, stderr)
     except OSError as err:  # the disk, not the content: full, read-only, or changed under us
@@ -109,11 +114,6 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     finally:
         if progress:
             progress.clear()
-    checked = {}
-    for where, layout, report in reports:
-        for subject, result in zip(built_subjects(where, library, report.built, layout),
-                                   check_all(built_subjects(where, library, report.built, layout))):
-            checked[(layout, subject.name, subject.content)] = result
     found = say(list(checked.values()), stderr, strict=strict and check)
     if strict and check and found:
         return EXIT_PROBLEM
@@ -123,7 +123,8 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     seconds = time.perf_counter() - started
     if check:
         for item in report.built:
-            print(f"checked {paths.show(item.path) if item.path.parent != paths.out else item.path.name} "
+            shown = item.path.name if item.path.parent.name != LARGE_PRINT else f"{LARGE_PRINT}/{item.path.name}"
+            print(f"checked {shown} "
                   f"({_pages(item.pdf)}{_grade(checked, item)})", file=stdout)
         print(f"{_made(report)} checked in {seconds:.2f} s", file=stdout)
         return EXIT_OK
@@ -139,6 +140,16 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     return EXIT_OK
 
 
+def _checked(library, reports) -> dict:
+    """The checks before print on every reading copy the builds made, by (subject name, content file)."""
+    checked = {}
+    for where, layout, report in reports:
+        subjects = built_subjects(where, library, report.built, layout)
+        for subject, result in zip(subjects, check_all(subjects)):
+            checked[(subject.name, subject.content)] = result
+    return checked
+
+
 def _combined(reports):
     """One report of the main build and the large-print build."""
     from ..builds.incremental import BuildReport
@@ -151,8 +162,11 @@ def _combined(reports):
 
 def _grade(checked, item) -> str:
     """', reading grade G' for a handout or booklet that was checked."""
-    for (_, name, _), result in checked.items():
-        if name == item.id and result.reading is not None:
+    if item.path.name.endswith(COPY_ENDINGS):
+        return ""
+    name = item.id if item.path.parent.name != LARGE_PRINT else f"{item.id} (large print)"
+    for (checked_name, _), result in checked.items():
+        if checked_name == name and result.reading is not None:
             return f", reading grade {result.reading.grade:g}"
     return ""
 
