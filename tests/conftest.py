@@ -70,8 +70,8 @@ def single_problem(run: Run) -> str:
     return lines[0]
 
 
-FINDING = re.compile(r"^(err: )?\S+: '[^']+' .*$|^(err: )?\d+ problems? found before print; the PDFs were made anyway "
-                     r"\(--strict refuses them\)\.$")
+FINDING = re.compile(r"^(err: )?(row \d+: )?\S+: '[^']+' .*$|^(err: )?\d+ problems? found before print; the PDFs were "
+                     r"made anyway \(--strict refuses them\)\.$")
 
 
 def without_findings(err: str) -> str:
