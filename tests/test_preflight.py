@@ -239,3 +239,10 @@ def test_a_client_sheet_in_large_print(site):
                     "--layout", "calm")
     assert (both.code, both.err) == (2, "make_pdfs.py: error: argument --large-print: not allowed with --layout "
                                         "(choose one)\n")
+
+
+@pytest.mark.parametrize("sheet", ["stress-relief-points", "self-massage-tools"])
+def test_the_booking_qr_code_scans_from_a_72_dpi_picture(site, tmp_path, sheet):
+    assert site.run(sheet).code == 0
+    tool("pdftoppm", "-r", "72", "-png", "-singlefile", str(site.pdf(sheet)), str(tmp_path / "page"))
+    assert tool("zbarimg", "-q", "--raw", str(tmp_path / "page.png")).strip() == "https://www.facesspa.com/book"
