@@ -2,6 +2,7 @@
 
     main.py       make_pdfs.py's entry point: picks the command, words every error
     common.py     the argument parser, exit statuses, folders from arguments, wording of errors
+    preflight.py  the checks before print as the commands run them: which PDFs, and what is said
     build.py      make_pdfs.py [ID ...]: build what is stale, and say what was done
     watch.py      make_pdfs.py watch: rebuild on every save
     client.py     make_pdfs.py client: one client's sheet, printed or emailed

@@ -11,6 +11,7 @@
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
     booklets.py   a booklet: cover, contents, sections, back cover, bookmarks; its copies
     impose.py     saddle-stitch imposition with pypdf
+    preflight/    checks before print, on the finished PDF read back: contrast, sizes, QR codes, text
 
 May import spapress.errors and content/. The builder's fingerprint hashes this folder and
 content/: any change here rebuilds every PDF.
