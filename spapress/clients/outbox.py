@@ -120,17 +120,21 @@ class Outbox:
                 claim = self._claim(name)
                 if claim is None:
                     return _delivery(letter, IN_PROGRESS, "another run is sending this message now; not sent again")
+                written = False
                 try:
                     settled = self._settled(name, letter)
                     if settled is not None:
-                        claim.release()
+                        self._release(claim)
                         return settled
                     _write_durably(self.folder / "sending" / name, letter.data)
+                    written = True
+                    self._record(letter, stamp, "queued")
                     _remove(self.folder / "outbox" / "new" / name)  # a newer copy of the same sheet replaces it
                     _remove(self.folder / "outbox" / "cur" / name)
-                    self._record(letter, stamp, "queued")
                 except BaseException:
-                    claim.release()
+                    if written:  # not recorded: take it back, so the row's one line ("not queued") is true
+                        _remove(self.folder / "sending" / name)
+                    self._release(claim)
                     raise
         except OutboxError as err:
             return _delivery(letter, NOT_QUEUED, f"{err}; nothing was sent")
@@ -158,13 +162,13 @@ class Outbox:
                     letter = self._letter_from(source.read_bytes())
                     settled = self._settled(name, letter)
                     if settled is not None:
-                        claim.release()
+                        self._release(claim)
                         results.append(settled)
                         continue
                     os.replace(source, self.folder / "sending" / name)
                     _fsync_dir(self.folder / "sending")
                 except BaseException:
-                    claim.release()
+                    self._release(claim)
                     raise
             results.append(self._send_claimed(claim, name, letter, transport, stamp))
         return results
@@ -206,7 +210,7 @@ class Outbox:
             if held:
                 with self._lock():
                     for lock in held:
-                        lock.release()
+                        self._release(lock)
         return self._send_claimed(claim, name, letter, transport, stamp, asked=True)
 
     def remove(self, key: str, now: datetime) -> Listed:
@@ -215,15 +219,14 @@ class Outbox:
         with self._lock():
             self._recover()
             name, source = self._one(key)
-            claim = self._claim(name)
-            if claim is None:
-                raise OutboxError(f"message {key} is being sent by another run now; wait for it to finish")
+            claim = self._claim_or_busy(name, key)
             try:
                 listed = self._listed(name, source)
-                self._record(self._letter_from(source.read_bytes()), _stamp(now), "removed", "removed from the outbox by hand")
+                self._record(self._letter_from(source.read_bytes()), _stamp(now), "removed",
+                             "removed from the outbox by hand")
                 _remove(source)
             finally:
-                claim.release()
+                self._release(claim)
         return listed
 
     # ---- listing -------------------------------------------------------------------------
@@ -260,20 +263,26 @@ class Outbox:
                 if not steps.recorded:  # a transport that does not report acceptance itself
                     steps.accepted()
             except DeliveryFailed as err:
-                return self._file_failure(name, letter, stamp, err)
+                try:
+                    return self._file_failure(name, letter, stamp, err)
+                except (OSError, sqlite3.Error) as trouble:
+                    state = UNCERTAIN if err.kind == UNCERTAIN else WAITING
+                    return _delivery(letter, state, f"{err} (and the outbox could not record it: {_why(trouble)})")
             except (OSError, sqlite3.Error) as err:
-                if not steps.committed:
-                    raise
+                if not steps.committed:  # the message never went whole: it waits, and is found again
+                    return _delivery(letter, WAITING, f"the outbox could not be written ({_why(err)}); it waits")
                 # The server may have it (or has it) but this computer could not record so: keep it uncertain.
                 return _delivery(letter, UNCERTAIN, f"handed to the mail server, but the outbox could not record "
                                                     f"it ({_why(err)}); it is listed as uncertain and not sent again")
-            with self._lock():
-                self._move(name, (UNCERTAIN, "sending"), self.folder / "sent" / "new" / name)
+            try:
+                with self._lock():
+                    self._move(name, (UNCERTAIN, "sending"), self.folder / "sent" / "new" / name)
+            except OSError:
+                pass  # the send log says sent: a copy left behind is tidied away by the next run
             return _delivery(letter, SENT, "sent again when asked" if asked else "")
         finally:
             with self._lock():
-                claim.release()
-                _remove(self.folder / ".claims" / f"{name}.lock")
+                self._release(claim)
 
     def _file_failure(self, name: str, letter: Letter, stamp: str, err: DeliveryFailed) -> Delivery:
         reason = str(err)
@@ -289,6 +298,12 @@ class Outbox:
             self._record(letter, stamp, WAITING, reason)
             self._move(name, (UNCERTAIN, "sending"), self.folder / "outbox" / "new" / name)
             return _delivery(letter, WAITING, reason)
+
+    def _release(self, claim: FileLock) -> None:
+        """Let go of a claim and tidy its lock file (the caller holds the outbox's lock, under which
+        alone claims are taken, so no other run can be opening it)."""
+        claim.release()
+        _remove(Path(claim.lock_file))
 
     def _claim_or_busy(self, name: str, key: str) -> FileLock:
         claim = self._claim(name)
@@ -341,8 +356,7 @@ class Outbox:
                 elif path.exists():
                     os.replace(path, self.folder / "sent" / "new" / name)
             finally:
-                claim.release()
-                _remove(self.folder / ".claims" / f"{name}.lock")
+                self._release(claim)
 
     def _move(self, name: str, folders: tuple[str, ...], target: Path) -> None:
         source = self._find(name, folders)

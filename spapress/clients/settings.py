@@ -39,7 +39,7 @@ EMAIL_SETTINGS = Mapping({
     "sender": Field(RECIPIENT, doc="the spa's address the sheets come from"),
     "sender_name": Field(Text(80), required=False, doc="the name shown as sender; default: the brand's name"),
     "reply_to": Field(RECIPIENT, required=False, doc="where replies go, if not to the sender"),
-    "timeout": Field(Number(1, 300), required=False, default=20.0, doc="seconds the server has, in all, to connect and log in, and again to take each message"),
+    "timeout": Field(Number(1, 300), required=False, default=20.0, doc="seconds to wait for the server"),
 })
 
 SETTINGS = Mapping({

@@ -28,6 +28,7 @@ from typing import Protocol
 from .settings import MailSettings
 
 WAITING, REFUSED, UNCERTAIN = "waiting", "refused", "uncertain"
+UNREACHABLE_FOR = 120.0  # seconds a server found unreachable is not tried again by the same transport
 
 
 class DeliveryFailed(Exception):
@@ -130,15 +131,15 @@ class SmtpTransport:
     def __init__(self, mail: MailSettings, password: str | None, tls: ssl.SSLContext | None = None):
         self.mail, self._password = mail, password
         self.tls = tls or ssl.create_default_context()
-        self.unreachable: str | None = None  # why the server could not be used in this run
+        self._unreachable: tuple[str, float] | None = None  # why the server could not be used, and until when
 
     def __repr__(self) -> str:  # never show the password, even in a debugger
         return f"SmtpTransport({self.mail.host}:{self.mail.port}, {self.mail.security})"
 
     def send(self, sender: str, recipient: str, data: bytes, progress: Progress) -> None:
         """Deliver one message, telling progress as it goes; raise DeliveryFailed if it was not accepted."""
-        if self.unreachable:
-            raise DeliveryFailed(f"not tried: {self.unreachable}")
+        if self._unreachable and time.monotonic() < self._unreachable[1]:
+            raise DeliveryFailed(f"not tried: {self._unreachable[0]}")
         m = self.mail
         where = f"{m.host}:{m.port}"
         server = None
@@ -176,7 +177,8 @@ class SmtpTransport:
                 raise  # the server has the message; a failure recording it is not the server's
             failure = self._failure(err, stage, sender, recipient, where)
             if stage == "connect" or isinstance(err, (_TooSlow, smtplib.SMTPSenderRefused)):
-                self.unreachable = str(failure)  # the same for every message: do not wait again
+                # The same for every message: do not wait again, for a while (a desk app runs all day).
+                self._unreachable = (str(failure), time.monotonic() + UNREACHABLE_FOR)
             raise failure from None
         finally:
             if server is not None:
@@ -192,15 +194,16 @@ class SmtpTransport:
             return DeliveryFailed(f"the mail server refused the recipient {recipient}: {_reply(code, reply)}",
                                   REFUSED if 500 <= code < 600 else WAITING)
         if isinstance(err, smtplib.SMTPSenderRefused):
-            return DeliveryFailed(f"the mail server refused the sender {sender}: {_reply(err.smtp_code, err.smtp_error)}; "
-                                  f"check sender in {m.source}")
+            return DeliveryFailed(f"the mail server refused the sender {sender}: "
+                                  f"{_reply(err.smtp_code, err.smtp_error)}; check sender in {m.source}")
         if isinstance(err, smtplib.SMTPAuthenticationError):
             return DeliveryFailed(f"the mail server refused the login for '{m.username}': "
                                   f"{_reply(err.smtp_code, err.smtp_error)}; check the password in the environment "
                                   f"variable {m.password_env}")
         if isinstance(err, smtplib.SMTPNotSupportedError):
             what = "STARTTLS" if m.security == "starttls" else "login"
-            return DeliveryFailed(f"the mail server {where} does not offer {what}; check security and port in {m.source}")
+            return DeliveryFailed(f"the mail server {where} does not offer {what}; check security and port in "
+                                  f"{m.source}")
         if isinstance(err, smtplib.SMTPDataError):
             return DeliveryFailed(f"the mail server refused the message: {_reply(err.smtp_code, err.smtp_error)}",
                                   REFUSED if 500 <= err.smtp_code < 600 else WAITING)
