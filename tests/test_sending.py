@@ -242,9 +242,9 @@ def test_a_message_cut_off_before_the_answer_is_uncertain_and_sent_again_only_wh
     with Scripted(port, "drop") as dropping:
         run = send_ana(site, "--send")
         assert run.code == 2
-        assert "not sure stress-relief-points reached <ana@example.com>: the mail server" in run.err
-        assert "was sent the whole message but its answer never came (the connection was closed); it may have " \
-               "arrived; it is not sent again by itself" in run.err
+        assert f"not sure stress-relief-points reached <ana@example.com>: the whole message went to the mail server " \
+               f"127.0.0.1:{port}, but its answer never came (the connection was closed); it may have arrived; it is " \
+               f"not sent again by itself" in run.err
         retry = site.run("outbox", "--retry")
         twice = send_ana(site, "--send")
     assert len(dropping.received) == 1
@@ -301,13 +301,22 @@ def test_every_address_is_checked_before_its_row_is_made_and_one_bad_row_stops_n
     assert "To: José <josé@example.com>".encode() in raw
 
 
-def test_a_sender_at_a_bare_ip_address_in_the_settings_is_refused(site):
+def test_the_spas_own_address_is_checked_whole_and_an_international_domain_is_sent_in_idna_form(site):
     port = free_port()
     settings(site, port)
     site.edit("delivery.yaml", "sender: hello@facesspa.com", "sender: hello@[127.0.0.1]")
     run = send_ana(site, "--send")
     assert run.code == 2 and "delivery.yaml:5: 'hello@[127.0.0.1]' is not a usable email address: an address at a " \
                              "bare IP address" in run.err
+    site.edit("delivery.yaml", "sender: hello@[127.0.0.1]", "sender: rené@facesspa.com")
+    assert "delivery.yaml:5: 'rené@facesspa.com' is not a usable email address: the spa's own address needs plain " \
+           "ASCII letters before the @" in send_ana(site, "--send").err
+    site.edit("delivery.yaml", "sender: rené@facesspa.com", "sender: hello@fäces-spa.com")
+    with Server(port, Handler()) as server:
+        assert send_ana(site, "--send").code == 0
+    ((sender, _, raw),) = server.messages
+    assert sender == "hello@xn--fces-spa-0za.com"
+    assert message_from_bytes(raw, policy=policy.default)["Message-ID"].endswith("@xn--fces-spa-0za.com>")
 
 
 # ---- disk trouble while queueing ------------------------------------------------------------

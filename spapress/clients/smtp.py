@@ -53,6 +53,14 @@ class _TooSlow(Exception):
     """The deadline passed (not an OSError, so smtplib cannot mistake it for a closed connection)."""
 
 
+class _Untold:
+    def committing(self) -> None:
+        pass
+
+    def accepted(self) -> None:
+        pass
+
+
 class _Deadline:
     def __init__(self, seconds: float):
         self.seconds, self.ends = seconds, time.monotonic() + seconds
@@ -136,8 +144,9 @@ class SmtpTransport:
     def __repr__(self) -> str:  # never show the password, even in a debugger
         return f"SmtpTransport({self.mail.host}:{self.mail.port}, {self.mail.security})"
 
-    def send(self, sender: str, recipient: str, data: bytes, progress: Progress) -> None:
+    def send(self, sender: str, recipient: str, data: bytes, progress: Progress | None = None) -> None:
         """Deliver one message, telling progress as it goes; raise DeliveryFailed if it was not accepted."""
+        progress = progress or _Untold()
         if self._unreachable and time.monotonic() < self._unreachable[1]:
             raise DeliveryFailed(f"not tried: {self._unreachable[0]}")
         m = self.mail
@@ -187,7 +196,7 @@ class SmtpTransport:
     def _failure(self, err: Exception, stage: str, sender: str, recipient: str, where: str) -> DeliveryFailed:
         m = self.mail
         if stage == "data" and isinstance(err, _CutOff):
-            return DeliveryFailed(f"the mail server {where} was sent the whole message but its answer never came "
+            return DeliveryFailed(f"the whole message went to the mail server {where}, but its answer never came "
                                   f"({err.why}); it may have arrived", UNCERTAIN)
         if isinstance(err, smtplib.SMTPRecipientsRefused):
             code, reply = next(iter(err.recipients.values()), (0, b""))

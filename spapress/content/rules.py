@@ -54,10 +54,13 @@ class EmailAddress(TextCheck):
     With for_sending the address comes back as it goes on the wire: its domain in IDNA form."""
 
     for_sending: bool = False
+    ascii_before_at: bool = False
     label: str = "email address"
 
     def read(self, text, line, report):
         why = _address_problem(text)
+        if not why and self.ascii_before_at and not text.rpartition("@")[0].isascii():
+            why = "the spa's own address needs plain ASCII letters before the @"
         if why:
             report(line, f"'{excerpt(text)}' is not a usable email address: {why}; write it like 'ana@example.com'")
             return INVALID
@@ -111,7 +114,8 @@ def _is_letter(char: str) -> bool:
 
 
 EMAIL = EmailAddress()
-RECIPIENT = EmailAddress(for_sending=True)  # an address mail goes to or from: domain in IDNA form
+RECIPIENT = EmailAddress(for_sending=True)  # an address mail goes to: domain in IDNA form
+SENDER = EmailAddress(for_sending=True, ascii_before_at=True)  # the spa's own: in every message's headers
 ID = Pattern(ID_PATTERN, "id", "'top-of-shoulders' (lower-case letters, digits and hyphens)")
 
 
