@@ -156,9 +156,9 @@ def test_a_refused_recipient_is_reported_and_kept(site, port):
                        "--email", "nobody@example.com", "--send")
     assert run.code == 2
     assert "not sent to <nobody@example.com>: the mail server refused the recipient nobody@example.com: " \
-           "550 5.1.1 No such mailbox here; it waits in the outbox" in run.err
+           "550 5.1.1 No such mailbox here; refused for good, so it is not retried" in run.err
     assert server.messages == []
-    assert "refused the recipient nobody@example.com" in site.run("outbox").out
+    assert "REFUSED since" in site.run("outbox").out and "refused the recipient nobody@example.com" in site.run("outbox").out
 
 
 def test_a_refused_login_is_reported_and_the_password_is_never_written(site, port, monkeypatch):

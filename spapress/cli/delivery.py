@@ -146,9 +146,28 @@ def say_emailed(result: Delivery | Saved, show, stdout, stderr, label: str = "")
     if result.status == "sent":
         print(f"{prefix}emailed {result.handout} to {result.client} <{result.recipient}>", file=stdout)
         return True
-    if result.status == "already sent":
+    if result.status in ("already sent", "being sent"):
         print(f"{prefix}{result.handout} to <{result.recipient}>: {result.detail}", file=stdout)
         return True
-    print(f"{prefix}not sent to <{result.recipient}>: {result.detail}; it waits in the outbox "
-          f"(python make_pdfs.py outbox --retry)", file=stderr)
+    print(f"{prefix}{emailed_problem(result)}", file=stderr)
     return False
+
+
+def emailed_problem(result: Delivery) -> str:
+    """One line for a message that did not go, saying where it is now and what to do."""
+    to = f"<{result.recipient}>"
+    if result.status == "uncertain":
+        if result.detail.startswith("sent once already"):
+            return f"{result.handout} to {to}: {result.detail}"
+        return (f"not sure {result.handout} reached {to}: {result.detail}; it is not sent again by itself: check "
+                f"with the client, then 'python make_pdfs.py outbox --resend {result.key}' or "
+                f"'--remove {result.key}'")
+    if result.status == "failed":
+        if result.detail.startswith("refused for good by the mail server before"):
+            return f"{result.handout} to {to}: {result.detail}"
+        return (f"not sent to {to}: {result.detail}; refused for good, so it is not retried: correct the address "
+                f"with 'python make_pdfs.py outbox --resend {result.key} --to ADDRESS', or "
+                f"'--remove {result.key}'")
+    if result.status == "not queued":
+        return f"not sent to {to}: {result.detail}"
+    return f"not sent to {to}: {result.detail}; it waits in the outbox (python make_pdfs.py outbox --retry)"

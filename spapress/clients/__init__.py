@@ -8,8 +8,8 @@
     settings.py   delivery.yaml: the mail server and printer of this computer
     printing.py   the system's print queue (CUPS lp; the print verb on Windows)
     letter.py     the email that carries a sheet (text and HTML from layouts/email/)
-    smtp.py       handing a message to the mail server
-    outbox.py     nothing lost, nothing doubled: a Maildir outbox
+    smtp.py       handing a message to the mail server, within deadlines
+    outbox.py     nothing lost, nothing doubled, with any number of senders: claimed messages, uncertain and failed ones
     sendlog.py    who was sent what, and when (SQLite)
     keychain.py   the mail password in the system keychain (keyring)
 

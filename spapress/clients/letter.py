@@ -83,9 +83,10 @@ def build_letter(project: Project, brand: Brand, mail: MailSettings, visit: Visi
     sender_domain = mail.sender.rsplit("@", 1)[1]
     mid = message_id(visit, recipient, sender_domain)
 
-    message = EmailMessage(policy=policy.SMTP)
+    # An address with letters beyond ASCII before the @ goes as UTF-8 (SMTPUTF8), never encoded.
+    message = EmailMessage(policy=policy.SMTP if recipient.isascii() else policy.SMTPUTF8)
     message["From"] = Address(mail.sender_name or brand.name, addr_spec=mail.sender)
-    message["To"] = Address(visit.name, addr_spec=recipient)
+    message["To"] = Address(" ".join(visit.name.split()), *recipient.rsplit("@", 1))  # a name on one line
     if mail.reply_to:
         message["Reply-To"] = Address(addr_spec=mail.reply_to)
     message["Subject"] = subject

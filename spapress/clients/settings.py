@@ -16,7 +16,7 @@ from .keychain import stored_password
 from ..errors import ContentError, NeedsSetup, Problem
 from .printing import PRINTER_NAME
 from ..content.schema import INVALID, Choice, Field, Mapping, Number, Pattern, Text
-from ..content.rules import EMAIL
+from ..content.rules import SENDER
 from ..content.yamlsrc import YamlSyntaxError, YMap, read_yaml
 
 SETTINGS_FILE = "delivery.yaml"
@@ -36,9 +36,9 @@ EMAIL_SETTINGS = Mapping({
     "password_env": Field(Pattern(_ENV_NAME, "environment variable name", "'SPAPRESS_SMTP_PASSWORD'"),
                           required=False, default=DEFAULT_PASSWORD_ENV,
                           doc="the environment variable that holds the password"),
-    "sender": Field(EMAIL, doc="the spa's address the sheets come from"),
+    "sender": Field(SENDER, doc="the spa's address the sheets come from"),
     "sender_name": Field(Text(80), required=False, doc="the name shown as sender; default: the brand's name"),
-    "reply_to": Field(EMAIL, required=False, doc="where replies go, if not to the sender"),
+    "reply_to": Field(SENDER, required=False, doc="where replies go, if not to the sender"),
     "timeout": Field(Number(1, 300), required=False, default=20.0, doc="seconds to wait for the server"),
 })
 

@@ -19,7 +19,7 @@ from typing import Callable, Mapping as TMapping
 
 from ..content.model import Library
 from ..content.schema import INVALID, Check, Field, Mapping, NumberText, Text, did_you_mean, excerpt
-from ..content.rules import EMAIL, ID_PATTERN, Date
+from ..content.rules import ID_PATTERN, RECIPIENT, Date
 
 PICK_KINDS = ("points", "techniques", "tools")
 NAME_LIMIT, THERAPIST_LIMIT, NOTE_LIMIT = 80, 60, 400
@@ -118,7 +118,7 @@ class OneEmail(Check):
         if isinstance(value, str) and (value.count("@") > 1 or any(c in value.strip() for c in ",; ")):
             report(line, f"'{excerpt(value)}' is more than one address; give exactly one, like 'ana@example.com'")
             return INVALID
-        return EMAIL(value, line, report)
+        return RECIPIENT(value, line, report)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
+
+import idna
 
 from .schema import INVALID, Check, Pattern, Text, TextCheck, excerpt
 
@@ -60,7 +63,79 @@ COLOR = Pattern(_COLOR, "colour", "'#2F5D62'")
 URL = Pattern(re.compile(rf"^{_WEB}$"), "web address", "'https://example.com/book'")
 LINK = Pattern(re.compile(rf"^(?:{_WEB}|mailto:{_EMAIL}|{_TEL})$"), "web, mailto: or tel: address",
                "'https://example.com/book', 'mailto:hello@example.com' or 'tel:+1 402 384 8400'")
-EMAIL = Pattern(re.compile(rf"^{_EMAIL}$"), "email address", "'hello@example.com'")
+_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]$")
+
+
+@dataclass(frozen=True)
+class EmailAddress(TextCheck):
+    """One email address as people write it, checked whole: letters beyond ASCII are fine before
+    the @ (such an address needs a server that offers SMTPUTF8) and in the domain (sent in its
+    IDNA form, xn--…); quoted names, bare IP addresses and stray characters are refused.
+    With for_sending the address comes back as it goes on the wire: its domain in IDNA form."""
+
+    for_sending: bool = False
+    ascii_before_at: bool = False
+    label: str = "email address"
+
+    def read(self, text, line, report):
+        why = _address_problem(text)
+        if not why and self.ascii_before_at and not text.rpartition("@")[0].isascii():
+            why = "the spa's own address needs plain ASCII letters before the @"
+        if why:
+            report(line, f"'{excerpt(text)}' is not a usable email address: {why}; write it like 'ana@example.com'")
+            return INVALID
+        local, _, domain = text.rpartition("@")
+        local = unicodedata.normalize("NFC", local)
+        if not self.for_sending:
+            return f"{local}@{domain}"
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii').lower()}"
+
+
+def _address_problem(text: str) -> str | None:
+    """What is wrong with an address, in a few words; None if nothing is."""
+    if "@" not in text:
+        return "it has no @"
+    local, _, domain = text.rpartition("@")
+    if not local:
+        return "nothing before the @"
+    if not domain:
+        return "nothing after the @"
+    bad = next((c for c in text if c.isspace() or unicodedata.category(c)[0] in "CZ"), None)
+    if bad is not None:
+        return f"it contains the character U+{ord(bad):04X}"
+    if local.startswith('"') or "@" in local:
+        return "quoted names or a second @ are not accepted; give a plain address"
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return "a dot cannot start or end the part before the @, or follow another dot"
+    for char in local:
+        if char != "." and not _ATEXT.match(char) and (char.isascii() or not _is_letter(char)):
+            return f"the character '{char}' cannot be in the part before the @"
+    if len(local.encode("utf-8")) > 64:
+        return "the part before the @ is longer than 64 bytes"
+    if domain.startswith("[") and domain.endswith("]"):
+        return "an address at a bare IP address ([…]) is not accepted; use one with a domain name"
+    odd = next((c for c in domain if c not in ".-" and not c.isalnum()), None)
+    if odd is not None:
+        return f"the character '{odd}' cannot be in the domain name after the @"
+    labels = domain.rstrip(".").split(".")
+    if len(labels) < 2 or not all(labels):
+        return f"'{excerpt(domain, 30)}' after the @ is not a domain name like example.com"
+    try:
+        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as err:
+        return f"'{excerpt(domain, 30)}' after the @ is not a domain name ({str(err).rstrip('.')})"
+    if len(ascii_domain) > 253 or ascii_domain.rstrip(".").rsplit(".", 1)[-1].isdigit():
+        return f"'{excerpt(domain, 30)}' after the @ is not a domain name like example.com"
+    return None
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
+
+
+EMAIL = EmailAddress()
+RECIPIENT = EmailAddress(for_sending=True)  # an address mail goes to: domain in IDNA form
+SENDER = EmailAddress(for_sending=True, ascii_before_at=True)  # the spa's own: in every message's headers
 ID = Pattern(ID_PATTERN, "id", "'top-of-shoulders' (lower-case letters, digits and hyphens)")
 
 
