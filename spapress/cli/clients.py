@@ -57,7 +57,7 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
                   file=stderr)
             problems += 1
             continue
-        desk.keep(result)
+        result = desk.keep(result)
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok
