@@ -62,10 +62,10 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     if args.send or args.dry_run:
         desk.check_email(made, correct=args.correct)
     kept = desk.keep(made)
-    print(f"made {desk.show(kept.path)}" + (f" (version {kept.version})" if kept.version > 1 else ""), file=stdout)
     room = desk.note_room(visit)
     used = len(visit.note) if visit.note else 0
-    print(f"room for the note on this sheet: {room} characters ({used} used)", file=stdout)
+    version = f"version {kept.version}; " if kept.version > 1 else ""
+    print(f"made {desk.show(kept.path)} ({version}room for the note: {room} characters, {used} used)", file=stdout)
     if args.correct:
         ok = True
         if args.print_it:

@@ -21,6 +21,9 @@ def _columns() -> str:
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
+    if argv[:1] == ["purge"]:
+        from . import purge
+        return purge.run(argv[1:], root=root, stdout=stdout, stderr=stderr)
     parser = command_parser(
         "clients", "Make the client sheets for a day's appointments from a CSV or YAML file, one visit per row.",
         f"{_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"

@@ -16,7 +16,7 @@ whose text says what to do); the caller says it to a person. A desk app's flow:
 
 from __future__ import annotations
 
-import difflib
+import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email import policy
@@ -180,6 +180,8 @@ class FrontDesk:
         if dry_run:
             eml = made.path.with_suffix(".eml")
             write_atomically(eml, letter.data)
+            if os.name != "nt":
+                os.chmod(eml, 0o600)  # personal, like the sheet beside it
             if made.record is not None:
                 self.records.record_delivery(made.record, "saved", now, recipient=letter.recipient,
                                              message_id=letter.message_id, kind=kind)
@@ -195,15 +197,8 @@ class FrontDesk:
     # -- a client's records -------------------------------------------------------------------
 
     def history(self, name: str) -> list[SheetVersion]:
-        """Every sheet version the client was given; RecordsRefusal (with close names) if none."""
-        versions = self.records.history(name)
-        if not versions:
-            known = self.records.names()
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-            close += [n for n in known if name.casefold() in n.casefold() and n not in close][:3]
-            hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else ""
-            raise RecordsRefusal(f"argument NAME: no sheets on record for '{name[:80]}'{hint}")
-        return versions
+        """Every sheet version the client was given; RecordsRefusal (naming close names) if none."""
+        return self.records.history_of(name)
 
     def kept_sheet(self, version: SheetVersion) -> ClientPdf:
         """A kept version as the client was given it: the bytes read back from its file."""
@@ -240,9 +235,9 @@ class FrontDesk:
         mail = self.folder / "mail"
         waiting = _message_ids_outside_sent(mail)
         purged = self.records.purge(before, _now(), waiting)
-        emails = _delete_sent_before(mail / "sent", before)
+        emails = _delete_sent_before(mail / "sent", before, purged.message_ids)
         log = mail / "send-log.sqlite3"
-        forgotten = SendLog(log).forget_before(before.isoformat(), waiting) if log.is_file() else 0
+        forgotten = SendLog(log).forget_before(before.isoformat(), waiting, purged.message_ids) if log.is_file() else 0
         return PurgeReport(before, purged.sheets, emails, forgotten, purged.kept_waiting)
 
     # -- the note ---------------------------------------------------------------------------------
@@ -309,8 +304,9 @@ def _message_ids_outside_sent(mail: Path) -> set[str]:
     return found
 
 
-def _delete_sent_before(sent: Path, before: date) -> int:
-    """Delete copies of sent messages dated before `before`; returns how many."""
+def _delete_sent_before(sent: Path, before: date, also: frozenset[str]) -> int:
+    """Delete copies of sent messages dated before `before`, and those in `also` (they carried
+    purged sheets); returns how many."""
     count = 0
     if not sent.is_dir():
         return 0
@@ -319,7 +315,12 @@ def _delete_sent_before(sent: Path, before: date) -> int:
             continue
         try:
             with open(path, "rb") as handle:
-                stamp = BytesHeaderParser(policy=policy.compat32).parse(handle).get("Date")
+                headers = BytesHeaderParser(policy=policy.compat32).parse(handle)
+            if str(headers.get("Message-ID", "")).strip() in also:
+                path.unlink(missing_ok=True)
+                count += 1
+                continue
+            stamp = headers.get("Date")
             day = parsedate_to_datetime(str(stamp)).date() if stamp else None
         except (OSError, TypeError, ValueError):
             day = None

@@ -28,6 +28,7 @@ Personal details (the visit, the name) are cleared by purge; the counts stay ano
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -123,6 +124,7 @@ class Purged:
 
     sheets: int
     kept_waiting: int
+    message_ids: frozenset[str]  # the messages that carried the purged sheets
 
 
 def pdf_hash(data: bytes) -> str:
@@ -239,6 +241,17 @@ class Records:
                               f"ORDER BY visit_date, handout, version", (client_key(name),)).fetchall()
             return [self._version(db, row) for row in rows]
 
+    def history_of(self, name: str) -> list[SheetVersion]:
+        """Like history, but a name with nothing on record is refused with the close names there are."""
+        versions = self.history(name)
+        if versions:
+            return versions
+        known = self.names()
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        close += [n for n in known if name.casefold() in n.casefold() and n not in close][:3 - len(close)]
+        hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+        raise RecordsRefusal(f"argument NAME: no sheets on record for '{name[:80]}'{hint}")
+
     def version_at(self, path: Path) -> SheetVersion | None:
         """The version kept at this file, if it is one."""
         try:
@@ -313,6 +326,7 @@ class Records:
         """Delete the files of versions for visits before `before` and clear their personal details,
         except versions whose email still waits to be sent (their message id is in keep_message_ids)."""
         removed = kept = 0
+        messages: set[str] = set()
         with self._writing() as db:
             rows = db.execute("SELECT id, path FROM sheets WHERE visit_date < ? AND purged_at IS NULL",
                               (before.isoformat(),)).fetchall()
@@ -322,6 +336,7 @@ class Records:
                 if ids & keep_message_ids:
                     kept += 1
                     continue
+                messages |= ids
                 path = self.folder / PurePosixPath(relative)
                 path.unlink(missing_ok=True)
                 path.with_suffix(".eml").unlink(missing_ok=True)
@@ -334,7 +349,7 @@ class Records:
         for day_folder in sorted(self.folder.glob("????-??-??")):
             if day_folder.is_dir() and not any(day_folder.iterdir()):
                 day_folder.rmdir()
-        return Purged(removed, kept)
+        return Purged(removed, kept, frozenset(messages))
 
     def counts(self) -> dict[str, int]:
         """Anonymous totals that survive a purge: versions made, and deliveries by channel."""

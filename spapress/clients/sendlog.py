@@ -86,13 +86,15 @@ class SendLog:
         return [Entry(*row) for row in reversed(rows)]
 
 
-    def forget_before(self, day: str, keep: set[str]) -> int:
-        """Blank the client and recipient of attempts made before `day` (YYYY-MM-DD), except for the
-        messages in `keep` (they still wait to be sent); returns how many rows were blanked."""
+    def forget_before(self, day: str, keep: set[str], also: frozenset[str] = frozenset()) -> int:
+        """Blank the client and recipient of attempts made before `day` (YYYY-MM-DD) and of the
+        messages in `also`, except for the messages in `keep` (they still wait to be sent);
+        returns how many rows were blanked."""
         with closing(self._connect()) as db, db:
-            rows = db.execute("SELECT id, message_id FROM attempts WHERE substr(at, 1, 10) < ? AND "
-                              "(client != '' OR recipient != '')", (day,)).fetchall()
-            ids = [(row_id,) for row_id, message in rows if message not in keep]
+            rows = db.execute("SELECT id, message_id, substr(at, 1, 10) FROM attempts WHERE "
+                              "client != '' OR recipient != ''").fetchall()
+            ids = [(row_id,) for row_id, message, when in rows
+                   if (when < day or message in also) and message not in keep]
             db.executemany("UPDATE attempts SET client = '', recipient = '' WHERE id = ?", ids)
         return len(ids)
 
