@@ -1,7 +1,7 @@
 """Client file names: readable ASCII from a name in any script, and never one file for two clients.
 
 A name is transliterated with anyascii (ISC licence): 'Zoë Ölçer' -> 'zoe-olcer', 'Ελένη
-Παπαδοπούλου' -> 'eleni-papadopoulou', 'Анна Петрова' -> 'anna-petrova'. When nothing readable is
+Παπαδοπούλου' -> 'eleni-papadopoyloy', 'Анна Петрова' -> 'anna-petrova'. When nothing readable is
 left, when the name had to be cut short, or when another client already has the same stem, a
 short suffix from the client's own name is added ('client-3f9a2c', 'anna-petrova-81d0e4'); the
 suffix is stable, so a client keeps their file name. records.py decides, under its lock, which
