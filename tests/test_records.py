@@ -253,3 +253,21 @@ def test_two_desks_making_sheets_at_once_get_distinct_correct_versions(site):
     for version, path, visit in rows:
         note = __import__("json").loads(visit)["note"]
         assert f"From Sam: {note}" in text_of(site.path(f"clients/{path}").read_bytes()), (version, path)
+
+
+def test_a_batch_sent_again_with_one_changed_sheet_refuses_that_row_and_doubles_nothing(site, port):
+    settings(site, port)
+    rows = ("name,email,date,therapist,handout,note\n"
+            f"Ana Lima,ana@example.com,{DAY},Sam,stress-relief-points,{{note}}\n"
+            f"Bo Chen,bo@example.com,{DAY},Kim,self-massage-tools,\n")
+    site.write("today.csv", rows.format(note="Left shoulder."))
+    with MailServer(port) as server:
+        assert site.run("clients", str(site.path("today.csv")), "--send").code == 0
+        site.write("today.csv", rows.format(note="Right shoulder."))
+        again = site.run("clients", str(site.path("today.csv")), "--send")
+    assert again.code == 2
+    assert again.err.strip().splitlines()[0] == (
+        f"today.csv:2: row 1 (Ana Lima): sheet: version 1 of stress-relief-points for Ana Lima on {DAY} was already "
+        "emailed and this one is different; add --correct to send it as a correction")
+    assert "row 2: self-massage-tools to <bo@example.com>: already sent on" in again.out
+    assert len(server.messages) == 2

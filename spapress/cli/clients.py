@@ -55,6 +55,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
             problems += 1
             continue
         result = made[row.number]
+        if result.problem is None and (args.send or args.dry_run):
+            result = desk.screen_for_email(result)
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)

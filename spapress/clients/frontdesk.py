@@ -127,6 +127,15 @@ class FrontDesk:
             raise RecordsRefusal(f"version {first.version} of {what} was already emailed and this one is different; "
                                  f"add --correct to send it as a correction")
 
+    def screen_for_email(self, made: ClientPdf) -> ClientPdf:
+        """For a batch: the sheet with check_email's refusal as its problem, so that row is reported
+        and the others go on."""
+        try:
+            self.check_email(made)
+        except RecordsRefusal as err:
+            return replace(made, problem=str(err))
+        return made
+
     def print(self, path: Path, options: PrintOptions) -> Printed:
         """Print a sheet on the chosen printer, else the settings' one, else the system's default;
         a kept client sheet's printing is recorded against its version."""
