@@ -51,7 +51,7 @@ def test_a_correction_is_sent_once_marked_and_the_first_sheet_is_kept(site, port
         changed = site.run(*ANA, *RIGHT, "--send")       # a changed sheet is not slipped in as if new
         assert one_line(changed) == (
             f"make_pdfs.py: error: version 1 of stress-relief-points for Ana Lima on {DAY} was already emailed and "
-            "this one is different; add --correct to send it as a correction")
+            "this one is different; send it as a correction (add --correct)")
         assert sorted(p.name for p in first_pdf.parent.glob("*.pdf")) == [first_pdf.name]
 
         corrected = site.run(*ANA, *RIGHT, "--send", "--correct")
@@ -268,6 +268,6 @@ def test_a_batch_sent_again_with_one_changed_sheet_refuses_that_row_and_doubles_
     assert again.code == 2
     assert again.err.strip().splitlines()[0] == (
         f"today.csv:2: row 1 (Ana Lima): sheet: version 1 of stress-relief-points for Ana Lima on {DAY} was already "
-        "emailed and this one is different; add --correct to send it as a correction")
+        "emailed and this one is different; send it as a correction")
     assert "row 2: self-massage-tools to <bo@example.com>: already sent on" in again.out
     assert len(server.messages) == 2

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..clients.visits import PICK_KINDS, VISIT
+from ..clients.records import RecordsRefusal
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import (check_delivery_args, client_folder_options, deliver, delivery_options, front_desk,
                        print_options, say_emailed, say_printed)
+from .history import worded
 
 # A visit's field -> the argument that gives it, in the order --help lists them; each argument's
 # help is its field's own documentation (clients/visits.py VISIT).
@@ -60,7 +62,10 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         raise UsageError(made.problem + (f" (the note is {len(visit.note)} characters; this sheet has room for "
                                          f"{room})" if room is not None else ""))
     if args.send or args.dry_run:
-        desk.check_email(made, correct=args.correct)
+        try:
+            desk.check_email(made, correct=args.correct)
+        except RecordsRefusal as err:
+            raise worded(err) from None
     kept = desk.keep(made)
     room = desk.note_room(visit)
     used = len(visit.note) if visit.note else 0

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..clients.records import Records, SheetVersion
+from ..clients.records import Records, RecordsRefusal, SheetVersion
 from ..clients.sendlog import SendLog
 from ..content.locales import DEFAULT_LOCALE, read_date
 from ..errors import UsageError
 from .common import EXIT_OK, Parser, command_parser
 from .delivery import clients_folder
+
+
+# What a refusal from the records is about -> how the command line words it.
+_WORDING = {"name": "argument NAME: {}", "correct": "argument --correct: {}", "email": "argument --email: {}",
+            "changed": "{} (add --correct)"}
+
+
+def worded(err: RecordsRefusal) -> UsageError:
+    """A refusal from the client records as a command-line error naming the argument."""
+    return UsageError(_WORDING.get(err.about or "", "{}").format(err))
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
@@ -25,7 +35,10 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     args = parser.parse_args(argv)
     folder = clients_folder(root, args.out)
     records = Records(folder)
-    versions = records.history_of(args.name)
+    try:
+        versions = records.history_of(args.name)
+    except RecordsRefusal as err:
+        raise worded(err) from None
     log = SendLog(folder / "mail" / "send-log.sqlite3") if (folder / "mail" / "send-log.sqlite3").is_file() else None
     count = len(versions)
     print(f"{versions[0].client}: {count} sheet version{'s' if count != 1 else ''} on record", file=stdout)
@@ -75,7 +88,10 @@ def selection_options(parser: Parser) -> None:
 def choose_version(records: Records, args, locale: str = DEFAULT_LOCALE) -> SheetVersion:
     """The one kept version the arguments name; when they leave it open, the current version of
     the latest visit's sheet. Refused in one line when it is ambiguous or not there."""
-    versions = [v for v in records.history_of(args.name) if not v.purged]
+    try:
+        versions = [v for v in records.history_of(args.name) if not v.purged]
+    except RecordsRefusal as err:
+        raise worded(err) from None
     if not versions:
         raise UsageError(f"argument NAME: every sheet of '{args.name[:80]}' was purged; nothing is kept to use")
     if args.date:

@@ -8,7 +8,8 @@ from ..clients.frontdesk import FrontDesk
 from ..errors import UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser, project_paths
 from .delivery import say_emailed, settings_from
-from .history import choose_version, selection_options
+from ..clients.records import RecordsRefusal
+from .history import choose_version, selection_options, worded
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
@@ -36,5 +37,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     desk = FrontDesk(project_paths(root, args, default_out="clients"), settings_from(root, args),
                      sending=not args.dry_run, dry_run=args.dry_run)
     version = choose_version(desk.records, args, desk.library.brand.locale)
-    result = desk.resend(version, email, dry_run=args.dry_run)
+    try:
+        result = desk.resend(version, email, dry_run=args.dry_run)
+    except RecordsRefusal as err:
+        raise worded(err) from None
     return EXIT_OK if say_emailed(result, desk.show, stdout, stderr) else EXIT_PROBLEM

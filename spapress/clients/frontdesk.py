@@ -115,17 +115,17 @@ class FrontDesk:
         what = f"{made.visit.sheet} for {made.visit.name} on {made.visit.date.isoformat()}"
         if correct:
             if latest is None:
-                raise RecordsRefusal(f"argument --correct: there is no earlier sheet {what} to correct; "
-                                     f"send this one without --correct")
+                raise RecordsRefusal(f"there is no earlier sheet {what} to correct; send this one as it is",
+                                     "correct")
             if same:
-                raise RecordsRefusal(f"argument --correct: nothing changed: this sheet is the same as version "
-                                     f"{latest.version} ({self.show(latest.path)}); change the note or picks first")
+                raise RecordsRefusal(f"nothing changed: this sheet is the same as version {latest.version} "
+                                     f"({self.show(latest.path)}); change the note or picks first", "correct")
             return
         emailed = [v for v in versions if any(g.channel == "emailed" for g in v.given)]
         if emailed and not any(v.pdf_sha256 == pdf_hash(made.data) for v in emailed):
             first = emailed[0]
             raise RecordsRefusal(f"version {first.version} of {what} was already emailed and this one is different; "
-                                 f"add --correct to send it as a correction")
+                                 f"send it as a correction", "changed")
 
     def screen_for_email(self, made: ClientPdf) -> ClientPdf:
         """For a batch: the sheet with check_email's refusal as its problem, so that row is reported
@@ -229,7 +229,7 @@ class FrontDesk:
         made = self.kept_sheet(version)
         visit = replace(made.visit, email=email or made.visit.email)
         if not visit.email:
-            raise RecordsRefusal("argument --email: no address on record for this client; give one with --email")
+            raise RecordsRefusal("no address on record for this client; give one", "email")
         made = replace(made, visit=visit)
         now = datetime.now(timezone.utc)
         letter = build_letter(self.project, self.library.brand, self.settings.mail, visit,

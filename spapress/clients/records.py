@@ -85,7 +85,12 @@ CREATE INDEX IF NOT EXISTS deliveries_by_sheet ON deliveries (sheet);
 
 
 class RecordsRefusal(PressError):
-    """Something asked of the client records cannot be done as asked; str() says why and what to do."""
+    """Something asked of the client records cannot be done as asked; str() says why and what to do,
+    and `about` names what was asked for ('name', 'correct', 'email'), for the caller to word."""
+
+    def __init__(self, message: str, about: str | None = None):
+        super().__init__(message)
+        self.about = about
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,7 @@ class Records:
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
         close += [n for n in known if name.casefold() in n.casefold() and n not in close][:3 - len(close)]
         hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
-        raise RecordsRefusal(f"argument NAME: no sheets on record for '{name[:80]}'{hint}")
+        raise RecordsRefusal(f"no sheets on record for '{name[:80]}'{hint}", "name")
 
     def version_at(self, path: Path) -> SheetVersion | None:
         """The version kept at this file, if it is one."""
@@ -277,16 +282,16 @@ class Records:
     # -- writing -------------------------------------------------------------------------------
 
     def keep(self, visit: Visit, data: bytes, content_hash: str, now: datetime) -> tuple[SheetVersion, bool]:
-        """Keep a finished sheet as a new version, or return the version that already has these
+        """Keep a finished sheet as a new version, or return the latest version when it has these
         exact bytes (new=False). The file is written, owner-only, before the version is committed."""
         digest = pdf_hash(data)
         day = visit.date.isoformat()
         with self._writing() as db:
             key = client_key(visit.name)
             same = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE client_key = ? AND visit_date = ? AND "
-                              f"handout = ? AND pdf_sha256 = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
-                              (key, day, visit.sheet, digest)).fetchone()
-            if same and (self.folder / PurePosixPath(same[5])).is_file():
+                              f"handout = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
+                              (key, day, visit.sheet)).fetchone()   # the latest version: is it this one?
+            if same and same[6] == digest and (self.folder / PurePosixPath(same[5])).is_file():
                 return self._version(db, same), False
             stem = self._stem(db, visit.name, claim=True)
             (last,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM sheets WHERE client_key = ? AND "
