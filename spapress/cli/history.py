@@ -10,6 +10,7 @@ from pathlib import Path
 from ..clients.records import Records, RecordsRefusal, SheetVersion
 from ..clients.sendlog import SendLog
 from ..content.locales import DEFAULT_LOCALE, read_date
+from ..content.schema import excerpt
 from ..errors import UsageError
 from .common import EXIT_OK, Parser, command_parser
 from .delivery import clients_folder
@@ -93,25 +94,25 @@ def choose_version(records: Records, args, locale: str = DEFAULT_LOCALE) -> Shee
     except RecordsRefusal as err:
         raise worded(err) from None
     if not versions:
-        raise UsageError(f"argument NAME: every sheet of '{args.name[:80]}' was purged; nothing is kept to use")
+        raise UsageError(f"argument NAME: every sheet of '{excerpt(args.name, 80)}' was purged; nothing is kept to use")
     if args.date:
         day = read_date(args.date, locale)
         if day is None:
-            raise UsageError(f"argument --date: '{args.date[:40]}' is not a date; write it like 2026-11-24")
+            raise UsageError(f"argument --date: '{excerpt(args.date, 40)}' is not a date; write it like 2026-11-24")
         versions = [v for v in versions if v.visit_date == day.isoformat()]
         if not versions:
-            raise UsageError(f"argument --date: no sheet for '{args.name[:80]}' on {day.isoformat()}; "
-                             f"see: python make_pdfs.py history \"{args.name[:80]}\"")
+            raise UsageError(f"argument --date: no sheet for '{excerpt(args.name, 80)}' on {day.isoformat()}; "
+                             f"see: python make_pdfs.py history \"{excerpt(args.name, 80)}\"")
     else:
         latest = max(v.visit_date for v in versions)
         versions = [v for v in versions if v.visit_date == latest]
     if args.handout:
         versions = [v for v in versions if v.handout == args.handout]
         if not versions:
-            raise UsageError(f"argument --handout: no sheet '{args.handout[:60]}' for '{args.name[:80]}' that day")
+            raise UsageError(f"argument --handout: no sheet '{excerpt(args.handout, 60)}' for '{excerpt(args.name, 80)}' that day")
     handouts = sorted({v.handout for v in versions})
     if len(handouts) > 1:
-        raise UsageError(f"argument --handout: '{args.name[:80]}' got {len(handouts)} handouts on "
+        raise UsageError(f"argument --handout: '{excerpt(args.name, 80)}' got {len(handouts)} handouts on "
                          f"{versions[0].visit_date} ({', '.join(handouts)}); say which with --handout")
     if args.version is not None:
         chosen = [v for v in versions if v.version == args.version]

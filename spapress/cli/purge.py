@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..clients.frontdesk import FrontDesk
+from ..content.schema import excerpt
 from ..errors import UsageError
 from .common import EXIT_OK, command_parser, project_paths
 from .delivery import settings_from
@@ -25,7 +26,7 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser.add_argument("--settings", metavar="FILE", type=Path, help="delivery settings (default: delivery.yaml)")
     args = parser.parse_args(argv)
     if args.older_than is not None and (not args.older_than.isdigit() or not 1 <= int(args.older_than) <= 36500):
-        raise UsageError(f"argument --older-than: '{args.older_than[:40]}' is not a number of days; "
+        raise UsageError(f"argument --older-than: '{excerpt(args.older_than, 40)}' is not a number of days; "
                          f"give a whole number from 1 to 36500, like 365")
     settings = settings_from(root, args)
     days = int(args.older_than) if args.older_than is not None else settings.keep_client_files_days

@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from ..builds.files import stage_file
+from ..content.schema import excerpt
 from ..errors import PressError
 from .names import client_key, readable_stem, with_suffix
 from .visits import Pick, Visit
@@ -255,7 +256,7 @@ class Records:
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
         close += [n for n in known if name.casefold() in n.casefold() and n not in close][:3 - len(close)]
         hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
-        raise RecordsRefusal(f"no sheets on record for '{name[:80]}'{hint}", "name")
+        raise RecordsRefusal(f"no sheets on record for '{excerpt(name, 80)}'{hint}", "name")
 
     def version_at(self, path: Path) -> SheetVersion | None:
         """The version kept at this file, if it is one."""
