@@ -15,6 +15,8 @@ import pytest
 
 from conftest import REPO
 from test_email import MailServer, free_port, pdf_of, settings
+import test_print
+from test_print import pdfs_in
 
 DAY = "2026-11-24"
 ANA = ("client", "stress-relief-points", "--name", "Ana Lima", "--therapist", "Sam", "--date", DAY,
@@ -271,3 +273,20 @@ def test_a_batch_sent_again_with_one_changed_sheet_refuses_that_row_and_doubles_
         "emailed and this one is different; send it as a correction")
     assert "row 2: self-massage-tools to <bo@example.com>: already sent on" in again.out
     assert len(server.messages) == 2
+
+
+print_queue = pytest.fixture(scope="module")(test_print.cups.__wrapped__)  # the same private CUPS scheduler
+
+
+def test_reprint_hands_the_printer_exactly_the_kept_bytes(site, print_queue):
+    printer, _home = print_queue
+    assert site.run(*ANA[:-2], *LEFT).code == 0
+    assert site.run(*ANA[:-2], *RIGHT).code == 0     # version 2, the current one
+    before = len(printer.jobs)
+    run = site.run("reprint", "Ana Lima", "--version", "1", "--printer", "Desk")
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"printed clients/{DAY}/ana-lima-stress-relief-points.pdf (request id is Desk-")
+    (copy,) = pdfs_in(printer.wait_for(before + 1)[before])
+    assert copy == site.path(f"clients/{DAY}/ana-lima-stress-relief-points.pdf").read_bytes()
+    assert "LEFT shoulder" in text_of(copy)
+    assert "    printed on Desk " in site.run("history", "Ana Lima").out
