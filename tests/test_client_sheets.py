@@ -194,10 +194,17 @@ def test_a_batch_with_one_bad_row_makes_the_others(site):
 
 def test_batch_problems_name_the_row_and_line(site):
     site.write("today.csv", "Name,Therapist,Handout,Pionts\nAna,Sam,stress-relief-points,x\n")
-    assert single_problem(site.run("clients", str(site.path("today.csv")))) == "today.csv:1: unknown column 'pionts' (did you mean 'points'?)"
+    run = site.run("clients", str(site.path("today.csv")))
+    assert run.code == 2
+    assert run.err.strip().splitlines() == [  # every header problem at once, before any row
+        "today.csv:1: has no date column ('date'); give the date of every visit with --date YYYY-MM-DD",
+        "today.csv:1: unknown column 'Pionts' (did you mean 'points'?)",
+        "2 problems found; no PDF was written or changed."]
     site.write("today.csv", "name,therapist\nAna,Sam\n")
-    assert single_problem(site.run("clients", str(site.path("today.csv")))).startswith("today.csv:1: missing column handout;")
-    site.write("today.csv", "name,therapist,handout,booking-ref\nAna,Sam,nope,77\n\nBo,,stress-relief-points,78\n")
+    assert single_problem(site.run("clients", str(site.path("today.csv")))).startswith(
+        "today.csv:1: the columns fit no import profile in handouts/imports/; closest: the press's own format "
+        "(--profile press) lacks 'handout';")
+    site.write("today.csv", f"name,therapist,handout,date,booking-ref\nAna,Sam,nope,{DAY},77\n\nBo,,stress-relief-points,{DAY},78\n")
     run = site.run("clients", str(site.path("today.csv")))
     assert run.err.strip().splitlines()[:2] == [
         "today.csv:2: row 1 (Ana): handout: no handout 'nope'; known: partner-back-massage, self-massage-tools, "

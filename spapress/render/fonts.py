@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..content.model import FontFamily
+from .inputs import InputProblem, check_font
 
 
 class FontProblem(Exception):
@@ -42,8 +44,11 @@ def _register_file(path: Path) -> str:
     if existing is not None and getattr(existing, "_press_path", None) != path:
         name = f"{path.stem}-{zlib.crc32(str(path).encode()):08x}"  # same file name, different file
     try:
+        check_font(path)
         font = TTFont(name, str(path))
-    except (TTFError, OSError, ValueError) as err:
+    except InputProblem as err:
+        raise FontProblem(f"font file {path.name} cannot be used: it {err.message}") from None
+    except (TTFError, OSError, ValueError, struct.error) as err:
         raise FontProblem(f"font file {path.name} cannot be used: {err}") from None
     font._press_path = path
     pdfmetrics.registerFont(font)
