@@ -158,6 +158,13 @@ class FrontDesk:
         version before it is marked replaced."""
         now = datetime.now(timezone.utc)
         correction, kind = None, "first"
+        if not correct and made.version > 1:
+            earlier = [v for v in self.records.versions(made.visit.name, made.visit.date, made.visit.sheet)
+                       if v.version < made.version and any(g.channel == "emailed" for g in v.given)]
+            if earlier:  # never a second, different sheet without saying which one counts
+                raise RecordsRefusal(f"version {earlier[0].version} of {made.visit.sheet} for {made.visit.name} on "
+                                     f"{made.visit.date.isoformat()} was already emailed and this one is different; "
+                                     f"send it as a correction", "changed")
         if correct:
             correction, replaced = self._correction(made)
             kind = "correction"
