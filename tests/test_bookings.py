@@ -215,7 +215,7 @@ def test_real_sheets_from_an_export(site, system, kind):
     assert sorted(p.name for p in site.path("clients/2026-11-24").iterdir()) == [
         "bo-chen-stress-relief-points.pdf", "zoe-nunez-why-backs-get-tense.pdf"]
     zoe = text_of(site.path("clients/2026-11-24/zoe-nunez-why-backs-get-tense.pdf"))
-    for expected in (f"Made for {ZOE}", "24 November 2026 · with Sam Reyes", f"From Sam Reyes: {NOTE}",
+    for expected in (f"Made for {ZOE}", "November 24, 2026 · with Sam Reyes", f"From Sam Reyes: {NOTE}",
                      "Deep-tissue focus: 5 minutes"):
         assert expected in zoe
     bo = text_of(site.path("clients/2026-11-24/bo-chen-stress-relief-points.pdf"))

@@ -134,9 +134,8 @@ def test_help_explains_every_option(site):
 def test_both_layouts_work_on_both_papers(site, layout, paper, size):
     sheet = "handouts/sheets/stress-relief-points.yaml"
     text = site.path(sheet).read_text(encoding="utf-8")
-    text = "\n".join(f"layout: {layout}" if line.startswith("layout:") else f"paper: {paper}" if line.startswith("paper:")
-                     else line for line in text.splitlines())
-    site.write(sheet, text + "\n")
+    text = "\n".join(f"layout: {layout}" if line.startswith("layout:") else line for line in text.splitlines())
+    site.write(sheet, text + f"\npaper: {paper}\n")
     run = site.run("stress-relief-points")
     assert run.code == 0, run.err
     reader = pypdf.PdfReader(site.pdf("stress-relief-points"))

@@ -89,7 +89,7 @@ def test_invalid_colour(site):
 
 
 def test_a_value_not_among_the_choices_lists_them(site):
-    site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a4", "paper: a3")
+    site.edit("handouts/sheets/stress-relief-points.yaml", "layout: classic\n", "layout: classic\npaper: a3\n")
     assert single_problem(site.run("--check")) == \
         "handouts/sheets/stress-relief-points.yaml:5: 'a3' is not one of letter, a4"
     site.edit("handouts/sheets/stress-relief-points.yaml", "paper: a3", "paper: lettr")
@@ -111,7 +111,7 @@ def test_a_bad_style_is_one_problem_not_one_per_child(site):
 
 
 def test_the_reference_shows_type_requirement_default_and_meaning():
-    assert "- `paper` (letter | a4, optional, default: letter): letter or a4" in describe(SHEET)
+    assert "- `paper` (letter | a4, optional): letter or a4; default: the brand's paper" in describe(SHEET)
     assert "- `title` (text, required): the booklet's title, on the cover and at the foot of every page" in describe(BOOKLET)
     assert "- `contents` (yes | no, optional, default: yes): include a table of contents" in describe(BOOKLET)
     assert "- `bleed` (number, optional, default: 0.125): bleed for the print-shop copy, in inches" in describe(BOOKLET)

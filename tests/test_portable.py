@@ -276,7 +276,7 @@ def test_watch_with_spawned_builds_rebuilds_on_save_and_stops_on_ctrl_c(site, tm
     lines = Lines(watch)
     lines.wait_for("out: watching handouts/ and layouts/ for changes")
     site.edit("handouts/points/top-of-shoulders.yaml", "duration:", "duration: About 90 seconds #")
-    lines.wait_for("out: rebuilt build/stress-relief-points.pdf (1 page, body text 9.9 pt): "
+    lines.wait_for("out: rebuilt build/stress-relief-points.pdf (1 page, body text 9.4 pt): "
                    "points/top-of-shoulders.yaml changed")
     text = pypdf.PdfReader(site.pdf("stress-relief-points")).pages[0].extract_text()
     assert "About 90 seconds" in " ".join(text.split())
@@ -316,7 +316,7 @@ def test_mistakes_in_crlf_files_name_the_right_line(tmp_path):
              "check indentation, colons and quotes"
     checked = site.run("--check")
     assert checked.err.splitlines()[:-1] == [f"handouts/points/base-of-spine.yaml:2: {syntax}",
-                                             f"handouts/points/top-of-shoulders.yaml:19: {syntax}"]
+                                             f"handouts/points/top-of-shoulders.yaml:20: {syntax}"]
 
     other.write_bytes(other_original)
     point.write_bytes(original.replace(b"duration:", b"duraton:"))

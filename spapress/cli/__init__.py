@@ -10,6 +10,11 @@
     printing.py   make_pdfs.py print: handouts, booklets and client sheets to a printer
     outbox.py     make_pdfs.py outbox: emails waiting to go, and --retry
     send_log.py   make_pdfs.py send-log: who was sent what, and when
+    history.py    make_pdfs.py history NAME: every sheet a client was given; choosing one kept version
+    reprint.py    make_pdfs.py reprint NAME: print (or save) exactly what a client was given
+    resend.py     make_pdfs.py resend NAME: email it again, byte for byte
+    email_setup.py make_pdfs.py email-setup: the mail password into the keychain
+    purge.py      make_pdfs.py clients purge: delete what is older than the retention time
     reference.py  make_pdfs.py reference: the reference pages in docs/
 
 May import everything below it: clients/, builds/, render/, content/.

@@ -34,6 +34,9 @@ def _day(text: str) -> date:
 
 
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
+    if argv[:1] == ["purge"]:
+        from . import purge
+        return purge.run(argv[1:], root=root, stdout=stdout, stderr=stderr)
     parser = command_parser(
         "clients", "Make the client sheets for a day's appointments: an export from the booking system\n"
         "(CSV or Excel .xlsx), or a file in the press's own format (CSV or YAML), one visit per row.",
@@ -89,12 +92,14 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
             failed += 1
             continue
         result = made[row.number]
+        if result.problem is None and (args.send or args.dry_run):
+            result = desk.screen_for_email(result)
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)
             failed += 1
             continue
-        desk.keep(result)
+        result = desk.keep(result)
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok

@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "print": ("printing", "print handouts, booklets or client sheets"),
     "outbox": ("outbox", "list emails waiting to be sent; --retry sends them"),
     "send-log": ("send_log", "list who was sent which client sheet, and when"),
+    "history": ("history", "list every sheet a client was given, version by version"),
+    "reprint": ("reprint", "print again exactly the sheet a client was given"),
+    "resend": ("resend", "email again exactly the sheet a client was given"),
+    "email-setup": ("email_setup", "keep the mail password in this computer's keychain"),
     "watch": ("watch", "rebuild handouts and booklets each time a file in handouts/ or layouts/ is saved"),
     "reference": ("reference", "write the reference pages in docs/ from the declarations in the code"),
 }

@@ -4,6 +4,8 @@
     batch.py      a day's visits from a YAML list, row by row (and the Row every reader returns)
     bookings/     a day's visits from a booking system's export: profiles, services, CSV and Excel
     sheets.py     a handout personalised for one visit; batches on the pool
+    names.py      client file names: readable ASCII from any script, never shared by two clients
+    records.py    every sheet kept as a version, and where each went (SQLite)
     frontdesk.py  the front desk's work: check, make, keep, print and email (one way to do each)
     settings.py   delivery.yaml: the mail server and printer of this computer
     printing.py   the system's print queue (CUPS lp; the print verb on Windows)

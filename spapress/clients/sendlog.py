@@ -2,6 +2,9 @@
 
 It answers 'who was sent which handout, when, and did it arrive', and it is the record the
 outbox checks before sending so that nothing already accepted by the server goes twice.
+Which version of a sheet each message carried is in records.py (by Message-ID). A purge
+(forget_before) blanks the client and recipient of old rows; the rows themselves stay as
+anonymous counts.
 """
 
 from __future__ import annotations
@@ -81,6 +84,19 @@ class SendLog:
         with closing(self._connect()) as db:
             rows = db.execute(query + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
         return [Entry(*row) for row in reversed(rows)]
+
+
+    def forget_before(self, day: str, keep: set[str], also: frozenset[str] = frozenset()) -> int:
+        """Blank the client and recipient of attempts made before `day` (YYYY-MM-DD) and of the
+        messages in `also`, except for the messages in `keep` (they still wait to be sent);
+        returns how many rows were blanked."""
+        with closing(self._connect()) as db, db:
+            rows = db.execute("SELECT id, message_id, substr(at, 1, 10) FROM attempts WHERE "
+                              "client != '' OR recipient != ''").fetchall()
+            ids = [(row_id,) for row_id, message, when in rows
+                   if (when < day or message in also) and message not in keep]
+            db.executemany("UPDATE attempts SET client = '', recipient = '' WHERE id = ?", ids)
+        return len(ids)
 
 
 _COLUMNS = "at, message_id, client, recipient, handout, visit_date, result, detail"

@@ -42,8 +42,13 @@ EMAIL_SETTINGS = Mapping({
     "timeout": Field(Number(1, 300), required=False, default=20.0, doc="seconds to wait for the server"),
 })
 
+DEFAULT_KEEP_DAYS = 365
+
 SETTINGS = Mapping({
     "email": Field(EMAIL_SETTINGS, required=False, doc="sending client sheets by email"),
+    "keep_client_files_days": Field(Number(1, 36500), required=False, default=DEFAULT_KEEP_DAYS,
+                                    doc="how many days client sheets, sent emails and the names in the send log "
+                                        "are kept before 'make_pdfs.py clients purge' removes them"),
     "printer": Field(Pattern(PRINTER_NAME, "printer name", "'FrontDesk'"), required=False,
                      doc="the printer to use when --printer is not given; default: the system's default printer"),
 })
@@ -68,6 +73,7 @@ class Settings:
     mail: MailSettings | None
     printer: str | None
     source: str
+    keep_client_files_days: int = DEFAULT_KEEP_DAYS
 
 
 def settings_path(root: Path, given: Path | None) -> Path:
@@ -104,7 +110,7 @@ def load_settings(path: Path, shown: str) -> Settings:
         mail = MailSettings(host=e["host"], port=port, security=e["security"], username=e["username"],
                             password_env=e["password_env"], sender=e["sender"], sender_name=e["sender_name"],
                             reply_to=e["reply_to"], timeout=float(e["timeout"]), source=shown)
-    return Settings(mail, data["printer"], shown)
+    return Settings(mail, data["printer"], shown, int(data["keep_client_files_days"]))
 
 
 def mail_password(mail: MailSettings) -> str | None:

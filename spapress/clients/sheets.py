@@ -7,22 +7,22 @@ promise holds as for any handout: a sheet that cannot fit is refused, not split.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import copy
+import hashlib
 from contextlib import closing
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from ..builds.pool import cores, each_made
+from ..content.locales import long_date
 from ..content.model import Library, Section, Sheet
 from ..errors import ContentError
 from ..render.context import ClientCard, PlanLine
 from ..render.sheets import Press
+from .names import readable_stem
 from .visits import PICK_KINDS, Visit, dose_text
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 HEADINGS = {"points": "Your points", "techniques": "Your techniques", "tools": "Your tools"}
 POOL_FROM = 12  # batches at least this long are shared between processes
 
@@ -35,6 +35,9 @@ class ClientPdf:
     path: Path
     data: bytes | None
     problem: str | None
+    content_hash: str = ""      # what it was made from (content, layout), for the records
+    version: int = 0            # once kept: its version number (records.py), else 0
+    record: int | None = None   # once kept: its id in the records
 
 
 def personal_sheet(library: Library, visit: Visit) -> Sheet:
@@ -43,7 +46,8 @@ def personal_sheet(library: Library, visit: Visit) -> Sheet:
     if visit.layout:
         sheet = replace(sheet, layout=visit.layout)
     if not visit.picks:
-        return sheet
+        # The client block takes the place of the handout's opening lines.
+        return replace(sheet, subtitle=None, intro=None)
     sections = []
     for kind in PICK_KINDS:
         ids = tuple(p.id for p in visit.picks if p.kind == kind)
@@ -53,25 +57,56 @@ def personal_sheet(library: Library, visit: Visit) -> Sheet:
 
 
 def client_card(library: Library, visit: Visit) -> ClientCard:
-    day = visit.date
     plan = tuple(PlanLine(p.kind, library.items(p.kind)[p.id].name, dose_text(p)) for p in visit.picks)
-    return ClientCard(name=visit.name, date=f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+    return ClientCard(name=visit.name, date=long_date(visit.date, library.brand.locale),
                       therapist=visit.therapist, note=visit.note, plan=plan)
 
 
+def personal_library(library: Library, visit: Visit) -> Library:
+    """The library as this client's sheet shows it: a point picked with a dose shows that dose as
+    its duration, so the card and the plan never say two different things."""
+    dosed = {p.id: dose_text(p) for p in visit.picks if p.kind == "points" and dose_text(p)}
+    if not dosed:
+        return library
+    points = {pid: replace(point, duration=dosed[pid]) if pid in dosed else point
+              for pid, point in library.points.items()}
+    return replace(library, points=points)
+
+
 def client_pdf_path(folder: Path, visit: Visit) -> Path:
-    """clients/DATE/NAME-HANDOUT.pdf; the name is reduced to safe letters, never used as given."""
-    return folder / visit.date.isoformat() / f"{safe_file_stem(visit.name)}-{visit.sheet}.pdf"
+    """clients/DATE/NAME-HANDOUT.pdf with the name made readable ASCII; the front desk asks the
+    records instead (records.py), which keep two clients' files apart and add versions."""
+    return folder / visit.date.isoformat() / f"{readable_stem(visit.name)[0] or 'client'}-{visit.sheet}.pdf"
 
 
-def make_client_pdf(press: Press, visit: Visit, folder: Path) -> ClientPdf:
+def content_hash(press: Press, sheet: Sheet) -> str:
+    """A hash of every file a sheet was made from: its content files, the brand and its layout."""
+    digest = hashlib.sha256()
+    files = [press.project.root / shown for shown in dict.fromkeys(press.sources_of(sheet))]
+    layout = press.project.layouts / sheet.layout
+    files += sorted(p for p in layout.rglob("*") if p.is_file()) if layout.is_dir() else []
+    for path in files:
+        digest.update(path.as_posix().encode("utf-8") + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None = None) -> ClientPdf:
     """One client sheet as bytes, or the reason it cannot be made, said in terms of the visit."""
-    path = client_pdf_path(folder, visit)
+    path = path or client_pdf_path(folder, visit)
+    sheet = personal_sheet(press.library, visit)
+    library = personal_library(press.library, visit)
+    if library is not press.library:
+        press = copy.copy(press)  # the same fonts and style sheets, with this client's doses on the cards
+        press.library = library
     try:
-        pdf = press.make_sheet(personal_sheet(press.library, visit), client_card(press.library, visit))
+        pdf = press.make_sheet(sheet, client_card(library, visit))
     except ContentError as err:
         return ClientPdf(visit, path, None, "; ".join(_for_a_client(p) for p in err.problems))
-    return ClientPdf(visit, path, pdf.data, None)
+    return ClientPdf(visit, path, pdf.data, None, content_hash(press, sheet))
 
 
 def _for_a_client(problem) -> str:
@@ -81,13 +116,15 @@ def _for_a_client(problem) -> str:
     return problem.message.split("; shorten", 1)[0] + "; pick fewer items or shorten the note"
 
 
-def _make_job(press: Press, job: tuple[int, Visit, Path]) -> tuple[int, ClientPdf]:
-    index, visit, folder = job
-    return index, make_client_pdf(press, visit, folder)
+def _make_job(press: Press, job: tuple[int, Visit, Path, Path]) -> tuple[int, ClientPdf]:
+    index, visit, folder, path = job
+    return index, make_client_pdf(press, visit, folder, path)
 
 
-def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf]:
-    """Client sheets for a batch, in order; long batches use one process per core."""
+def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path] | None = None) -> list[ClientPdf]:
+    """Client sheets for a batch, in order; long batches use one process per core. `paths` are
+    where each would go (the records' planned paths), by default client_pdf_path's."""
+    paths = paths or [client_pdf_path(folder, visit) for visit in visits]
     # Make the first sheet of each layout here, so every worker starts with its templates compiled.
     done: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
@@ -95,23 +132,10 @@ def make_many(press: Press, visits: list[Visit], folder: Path) -> list[ClientPdf
         layout = visit.layout or press.library.sheets[visit.sheet].layout
         if layout not in seen_layouts:
             seen_layouts.add(layout)
-            done[index] = make_client_pdf(press, visit, folder)
-    jobs = [(index, visit, folder) for index, visit in enumerate(visits) if index not in done]
+            done[index] = make_client_pdf(press, visit, folder, paths[index])
+    jobs = [(index, visit, folder, paths[index]) for index, visit in enumerate(visits) if index not in done]
     recipe = partial(Press, press.project, press.library)  # the library the visits were checked against
     with closing(each_made(press, _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
                            recipe=recipe)) as results:
         done.update(results)
     return [done[i] for i in range(len(visits))]
-
-
-# Letters that Unicode does not split into an ASCII letter plus an accent.
-_UNDECOMPOSABLE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE", "æ": "ae",
-                                 "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "ı": "i"})
-
-
-def safe_file_stem(text: str, limit: int = 40) -> str:
-    """A file-name part from a person's name: ASCII letters, digits and hyphens only."""
-    text = text.translate(_UNDECOMPOSABLE)
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    stem = "-".join(filter(None, re.split(r"[^a-z0-9]+", folded)))[:limit].strip("-")
-    return stem or "client"

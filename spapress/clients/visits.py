@@ -19,7 +19,9 @@ from typing import Callable, Mapping as TMapping
 
 from ..content.model import Library
 from ..content.schema import INVALID, Check, Field, Mapping, NumberText, Text, did_you_mean, excerpt
-from ..content.rules import ID_PATTERN, RECIPIENT, Date
+from ..content.doses import range_text
+from ..content.locales import DEFAULT_LOCALE, read_date, short_example
+from ..content.rules import ID_PATTERN, RECIPIENT
 
 PICK_KINDS = ("points", "techniques", "tools")
 NAME_LIMIT, THERAPIST_LIMIT, NOTE_LIMIT = 80, 60, 400
@@ -62,6 +64,9 @@ class Known:
     missing_glyph: Callable[[str], str | None] = lambda text: None
     font_label: str = ""
     today: date | None = None
+    locale: str = DEFAULT_LOCALE
+    # kind -> id -> ((fewest, most minutes), (fewest, most times a day)) that content allows
+    doses: TMapping[str, TMapping[str, tuple]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,21 @@ class OneEmail(Check):
 
 @dataclass(frozen=True)
 class VisitDate(VisitCheck):
-    """The visit's date, YYYY-MM-DD; a message shows the checker's today as the example."""
+    """The visit's date, YYYY-MM-DD or as the brand's locale writes it (11/24/2026 in en-US);
+    a message shows the checker's today as the example."""
 
     label: str = "date"
 
     def __call__(self, value, line, report):
-        return Date(self.known.today)(value, line, report)
+        if isinstance(value, date):
+            return value
+        day = read_date(str(value), self.known.locale)
+        if day is None:
+            today = self.known.today or date.today()
+            report(line, f"'{excerpt(str(value))}' is not a date; write it like "
+                         f"'{short_example(today, self.known.locale)}' or '{today.isoformat()}'")
+            return INVALID
+        return day
 
 
 def _unknown(noun: str, given: str, known: tuple[str, ...], listed_as: str) -> str:
@@ -193,6 +207,13 @@ class Picks(VisitCheck):
         times = _dose(TIMES, match["times"], f"times a day for '{item_id}'", line, report)
         if INVALID in (minutes, times):
             return INVALID
+        allowed = self.known.doses.get(self.kind, {}).get(item_id)
+        if allowed is not None:
+            for amount, (low, high), unit in ((minutes, allowed[0], "minutes"), (times, allowed[1], "times a day")):
+                if amount is not None and not low <= amount <= high:
+                    report(line, f"{amount:g} {unit} for '{item_id}' is outside its range of {range_text(low, high)} "
+                                 f"{unit}; give {range_text(low, high)}")
+                    return INVALID
         return Pick(self.kind, item_id, minutes, times)
 
 
@@ -206,7 +227,9 @@ def _dose(check: Check, text: str | None, label: str, line, report):
 VISIT = Mapping({
     "name": Field(ClientText(NAME_LIMIT), doc="the client's name as it should be printed"),
     "email": Field(OneEmail(), required=False, doc="the client's email address (only needed to send the sheet)"),
-    "date": Field(VisitDate(), required=False, doc="the visit date as YYYY-MM-DD (default: today)"),
+    "date": Field(VisitDate(), required=False,
+                  doc="the visit date as YYYY-MM-DD or as the brand's locale writes it, such as 11/24/2026 "
+                      "(default: today)"),
     "therapist": Field(ClientText(THERAPIST_LIMIT), doc="who treated the client"),
     "handout": Field(KnownId("handout", "sheets"),
                      doc="id of the handout to personalise (a file name in handouts/sheets/)"),
@@ -240,7 +263,9 @@ class Checker:
                  font_label: str, today: date):
         ids = {"sheets": tuple(library.sheets), "layouts": tuple(layouts),
                **{kind: tuple(library.items(kind)) for kind in PICK_KINDS}}
-        known = Known(ids, missing_glyph, font_label, today)
+        doses = {kind: {item_id: (item.minutes, item.times_a_day) for item_id, item in library.items(kind).items()}
+                 for kind in PICK_KINDS}
+        known = Known(ids, missing_glyph, font_label, today, library.brand.locale, doses)
         self.today = today
         self.checks = {name: replace(spec.check, known=known) if isinstance(spec.check, VisitCheck) else spec.check
                        for name, spec in VISIT.fields.items()}

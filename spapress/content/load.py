@@ -14,6 +14,8 @@ from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Li
 from .schema import INVALID, Choice, Field, Flag, ListOf, Mapping, Number, Text, did_you_mean
 from .rules import COLOR, EMAIL, ID, ID_PATTERN, URL, BrandColor, RelativeFile, resolves_inside, windows_reserved
 from .yamlsrc import YamlSyntaxError, read_yaml
+from .doses import DEFAULT_MINUTES, DEFAULT_TIMES_A_DAY, MINUTES_RANGE, TIMES_RANGE
+from .locales import DEFAULT_LOCALE, LocaleTag, paper_for
 
 PAPER_SIZES = ("letter", "a4")
 BOOKLET_PAPER_SIZES = ("half-letter", "a5", "letter", "a4")
@@ -46,10 +48,21 @@ BRAND = Mapping({
                    doc="the two font families"),
     "disclaimer": Field(Text(600), doc="printed on every handout"),
     "language": Field(Text(20), required=False, default="en-US", doc="language tag of the text, such as en-US"),
+    "locale": Field(LocaleTag(), required=False, default=DEFAULT_LOCALE,
+                    doc="how dates are written and typed, such as en-US (November 24, 2026; 11/24/2026) or en-GB"),
+    "paper": Field(Choice(PAPER_SIZES), required=False,
+                   doc="letter or a4 for handouts that do not say; default: the locale's (letter for en-US)"),
 })
 
 _SPOT = Mapping({"x": Field(Number(0, 1), doc="0 = left edge of the figure, 1 = right edge"),
                  "y": Field(Number(0, 1), doc="0 = top of the head, 1 = bottom of the figure")})
+
+_DOSES = {
+    "minutes": Field(MINUTES_RANGE, required=False, default=DEFAULT_MINUTES,
+                     doc="the minutes a therapist may pick for a client, such as 1-2"),
+    "times_a_day": Field(TIMES_RANGE, required=False, default=DEFAULT_TIMES_A_DAY,
+                         doc="the times a day a therapist may pick, such as 1-3"),
+}
 
 POINT = Mapping({
     "name": Field(Text(80), doc="the point's name"),
@@ -61,6 +74,7 @@ POINT = Mapping({
     "motion": Field(Text(120), doc="the movement to make"),
     "pressure": Field(Text(80), doc="how hard to press"),
     "duration": Field(Text(60), doc="how long, such as 1–2 minutes"),
+    **_DOSES,
     "helps": Field(ListOf(Text(80), 1), doc="what it helps with"),
     "cautions": Field(ListOf(Text(300)), required=False, default=(), doc="when to be careful"),
     "map": Field(Mapping({"view": Field(Text(40), doc="body view art, such as back"),
@@ -74,6 +88,7 @@ _HOW_TO = {
     "steps": Field(ListOf(Text(300), 1), doc="what to do, in order"),
     "best_for": Field(Text(160), required=False, doc="when it helps most"),
     "tips": Field(ListOf(Text(300)), required=False, default=(), doc="extra advice"),
+    **_DOSES,
 }
 TECHNIQUE = Mapping(dict(_HOW_TO))
 TOOL = Mapping(dict(_HOW_TO))
@@ -94,7 +109,7 @@ SHEET = Mapping({
     "subtitle": Field(Text(200), required=False, doc="a line under the title"),
     "intro": Field(Text(1200), required=False, doc="opening paragraph"),
     "layout": Field(Text(60), doc="a folder in layouts/, such as classic"),
-    "paper": Field(Choice(PAPER_SIZES), required=False, default="letter", doc="letter or a4"),
+    "paper": Field(Choice(PAPER_SIZES), required=False, doc="letter or a4; default: the brand's paper"),
     "sections": Field(ListOf(_SECTION, 1), doc="what appears, in order"),
     "closing": Field(Text(400), required=False, doc="a last line, such as a call to book"),
 })
@@ -110,8 +125,9 @@ BOOKLET = Mapping({
     "title": Field(Text(120), doc="the booklet's title, on the cover and at the foot of every page"),
     "subtitle": Field(Text(200), required=False, doc="a line under the title on the cover"),
     "layout": Field(Text(60), required=False, default="booklet", doc="a folder in layouts/ with the booklet templates"),
-    "paper": Field(Choice(BOOKLET_PAPER_SIZES), required=False, default="half-letter",
-                   doc="page size: half-letter or a5 (folded from Letter or A4 sheets), letter or a4"),
+    "paper": Field(Choice(BOOKLET_PAPER_SIZES), required=False,
+                   doc="page size: half-letter or a5 (folded from Letter or A4 sheets), letter or a4; "
+                       "default: half-letter for a Letter brand, a5 for an A4 one"),
     "cover_art": Field(RelativeFile("handouts", (".svg", ".png", ".jpg", ".jpeg")), required=False,
                        doc="picture for the cover, a file inside handouts/"),
     "welcome": Field(ListOf(Text(1200), 1), required=False, default=(), doc="paragraphs for a welcome page"),
@@ -129,7 +145,8 @@ BOOKLET = Mapping({
 KINDS = ("points", "techniques", "tools", "topics", "sheets", "booklets")
 BUILDABLE = ("sheets", "booklets")  # kinds whose ids name output files and may be given on the command line
 # Words make_pdfs.py takes as a command, so a handout or booklet may not be called one of them.
-RESERVED_IDS = ("client", "clients", "print", "outbox", "send-log", "watch", "reference")
+RESERVED_IDS = ("client", "clients", "print", "outbox", "send-log", "watch", "reference", "history", "reprint",
+                "resend", "email-setup")
 
 
 def load_library(project: Project) -> Library:
@@ -142,6 +159,7 @@ def load_library(project: Project) -> Library:
     brand = _load_brand(project, problems)
     files_seen: dict[str, set[str]] = {}
     known = _Available(
+        paper=brand.paper if brand is not None else "letter",
         views=tuple(sorted(p.stem.removeprefix("body-") for p in (project.layouts / "art").glob("body-*.svg"))),
         layouts=sheet_layouts(project),
         booklet_layouts=tuple(sorted(p.parent.name for p in project.layouts.glob("*/section.xml.j2"))),
@@ -223,7 +241,8 @@ def _load_brand(project: Project, problems: list[Problem]) -> Brand | None:
     return Brand(name=data["name"], tagline=data["tagline"], phone=data["phone"], booking_url=data["booking_url"],
                  email=data["email"], address=data["address"], logo=logo, colors=dict(data["colors"]),
                  body_font=families["body"], heading_font=families["heading"], disclaimer=data["disclaimer"],
-                 language=data["language"], source=shown)
+                 language=data["language"], source=shown, locale=data["locale"],
+                 paper=data["paper"] or paper_for(data["locale"]))
 
 
 def _outside(what: str, name: str, folder: str) -> str:
@@ -240,6 +259,7 @@ def _files(folder: Path) -> list[Path]:
 class _Available:
     """What the layouts folder offers, looked up once per load: body views and layout names."""
 
+    paper: str                  # the brand's paper, for sheets that do not name one
     views: tuple[str, ...]
     layouts: tuple[str, ...]
     booklet_layouts: tuple[str, ...]
@@ -315,6 +335,7 @@ def _sheet(item_id, raw, shown, report, known):
         id_lines = tuple(raw["sections"][len(sections)][kind].item_lines)
         sections.append(Section(kind=kind, ids=spec[kind], heading=spec["heading"], line=line, id_lines=id_lines))
     data["sections"] = tuple(sections)
+    data["paper"] = data["paper"] or known.paper
     return Sheet(id=item_id, source=shown, **data)
 
 
@@ -322,6 +343,7 @@ def _booklet(item_id, raw, shown, report, known):
     data = BOOKLET(raw, 1, report)
     if data is INVALID:
         return None
+    data["paper"] = data["paper"] or ("half-letter" if known.paper == "letter" else "a5")
     ok = True
     if data["layout"] not in known.booklet_layouts:
         layouts = known.booklet_layouts

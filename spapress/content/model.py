@@ -32,6 +32,8 @@ class Brand:
     disclaimer: str
     language: str
     source: str
+    locale: str = "en-US"            # how dates are written and read (content/locales.py)
+    paper: str = "letter"            # the handouts' paper when a sheet does not say
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class Point:
     cautions: tuple[str, ...]
     map: BodyPosition | None
     source: str
+    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = (1, 4)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Technique:
     best_for: str | None
     tips: tuple[str, ...]
     source: str
+    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = (1, 4)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class Tool:
     best_for: str | None
     tips: tuple[str, ...]
     source: str
+    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = (1, 4)
 
 
 @dataclass(frozen=True)
