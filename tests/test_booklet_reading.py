@@ -146,3 +146,19 @@ def test_sections_open_without_the_brand_band(booklets):
             page = reader.pages[reader.get_destination_page_number(entry)]
             first_line = flat(page.extract_text()).split(entry.title)[0]
             assert brand.name not in first_line and brand.phone not in first_line, entry.title
+
+
+@pytest.mark.parametrize("booklet", STARTER)
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(booklets, booklet):
+    _, site = booklets
+    lib = library()
+    headings = {s.heading for sheet in lib.sheets.values() for s in sheet.sections if s.heading}
+    headings |= {s.heading for b in lib.booklets.values() for part in b.sections if part.composed
+                 for s in part.composed.sections if s.heading}
+    headings |= {t.title for t in lib.topics.values()} | {t.name for t in (*lib.techniques.values(), *lib.tools.values())}
+    reader = reading_copy(site, booklet)
+    for number, page in enumerate(reader.pages[1:-1], 2):
+        lines = [flat(line) for line in page.extract_text().splitlines() if flat(line)]
+        body = [line for line in lines if not re.fullmatch(rf"(\d+ {re.escape(reader.metadata.title)}|"
+                                                             rf"{re.escape(reader.metadata.title)} \d+)", line)]
+        assert body and body[-1] not in headings, f"page {number} ends with the heading '{body[-1]}'"
