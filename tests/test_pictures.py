@@ -124,7 +124,7 @@ def test_page_looks_as_expected(drawn, name, tmp_path):
 
 @pytest.mark.parametrize("layout,old,new", [
     ("partials/blocks.xml.j2", '<box background="light" border="accent"', '<box border="accent"'),
-    ("classic/sheet.xml.j2", '<rule color="accent" thickness="1.5"', '<rule color="paper" thickness="1.5"'),
+    ("classic/sheet.xml.j2", '<rule color="accent" thickness="1.5" width="12%"', '<rule color="paper" thickness="1.5" width="12%"'),
 ], ids=["safety box without its background", "title rule in white"])
 def test_the_comparison_sees_a_faint_drawing_go(site, tmp_path, layout, old, new):
     site.edit(f"layouts/{layout}", old, new)
