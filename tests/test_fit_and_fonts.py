@@ -17,7 +17,7 @@ def body_size(run) -> float:
 
 
 def test_long_content_shrinks_but_stays_on_one_page(site):
-    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 3)
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 9)
     run = site.run("why-backs-get-tense")
     assert run.code == 0, run.err
     assert 9 <= body_size(run) < 10
@@ -36,7 +36,7 @@ def test_too_long_content_fails_with_how_much(site):
 
 
 def test_minimum_body_size_is_configurable_per_layout(site):
-    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 8)
+    site.edit("handouts/sheets/why-backs-get-tense.yaml", "intro: ", "intro: " + LONG * 11)
     site.edit("layouts/classic/styles.yaml", "min_body_size: 9", "min_body_size: 9.9")
     assert "minimum body size (9.9 pt)" in single_problem(site.run("why-backs-get-tense"))
 

@@ -425,7 +425,7 @@ def test_a_length_must_be_a_finite_number(text):
 
 
 def test_a_nan_length_in_a_template_is_one_line(site):
-    site.edit("layouts/classic/sheet.xml.j2", 'width="1.7in"', 'width="nan"')
+    site.edit("layouts/classic/sheet.xml.j2", 'width="1.4in"', 'width="nan"')
     line = single_problem(site.run(HANDOUT))
     assert re.fullmatch(r"layouts/classic/sheet\.xml\.j2:\d+: <body-map width>: 'nan' is not a length; .*", line), line
 

@@ -122,12 +122,12 @@ def test_page_looks_as_expected(drawn, name, tmp_path):
         pytest.fail(problem, pytrace=False)
 
 
-@pytest.mark.parametrize("old,new", [
-    ('<box background="light" padding="8"', '<box padding="8"'),
-    ('<rule color="accent" thickness="1.5"', '<rule color="paper" thickness="1.5"'),
-], ids=["closing box without its background", "title rule in white"])
-def test_the_comparison_sees_a_faint_drawing_go(site, tmp_path, old, new):
-    site.edit("layouts/classic/sheet.xml.j2", old, new)
+@pytest.mark.parametrize("layout,old,new", [
+    ("partials/blocks.xml.j2", '<box background="light" border="accent"', '<box border="accent"'),
+    ("classic/sheet.xml.j2", '<rule color="accent" thickness="1.5" width="12%"', '<rule color="paper" thickness="1.5" width="12%"'),
+], ids=["safety box without its background", "title rule in white"])
+def test_the_comparison_sees_a_faint_drawing_go(site, tmp_path, layout, old, new):
+    site.edit(f"layouts/{layout}", old, new)
     assert site.run("-q", "why-backs-get-tense").code == 0
     page = render([site.pdf("why-backs-get-tense")], tmp_path / "drawn")["why-backs-get-tense"]
     problem = compare("why-backs-get-tense", PICTURES / "why-backs-get-tense.png", page, tmp_path)

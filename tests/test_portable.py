@@ -326,4 +326,4 @@ def test_mistakes_in_crlf_files_name_the_right_line(tmp_path):
     point.write_bytes(original.replace(b"never the bones", "never \N{SNOWMAN} the bones".encode()))
     assert single_problem(site.run("--check")) == (
         "handouts/points/top-of-shoulders.yaml:12: the character '\N{SNOWMAN}' (U+2603) is not in the font "
-        "NotoSans-Italic; remove it or choose a font that has it")
+        "NotoSans-Regular; remove it or choose a font that has it")

@@ -162,7 +162,7 @@ def test_non_breaking_spaces_keep_a_phone_number_on_one_line(site):
     paragraph = "<p>{lead} call (402){{space}}384-8400 today.</p>"
     columns = "<columns>" + "".join(column.format("".join(paragraph.format(lead="a" * n) for n in range(start, start + 7)))
                                     for start in (1, 8, 15, 22)) + "</columns>"
-    assert refused(probe(site, columns.format(space=" ")))
+    assert refused(probe(site, columns.format(space="<br/>")))
     assert probe(site, columns.format(space="\u00a0")).code == 0
 
 

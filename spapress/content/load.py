@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Section,
+from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Safety, Section,
                     Sheet, Spot, Technique, Tool, Topic)
 from .schema import INVALID, Choice, Field, Flag, ListOf, Mapping, Number, Text, did_you_mean
 from .rules import COLOR, EMAIL, ID, ID_PATTERN, URL, BrandColor, RelativeFile, resolves_inside, windows_reserved
@@ -47,6 +47,9 @@ BRAND = Mapping({
                             "heading": Field(_FAMILY, doc="family for titles and headings")}),
                    doc="the two font families"),
     "disclaimer": Field(Text(600), doc="printed on every handout"),
+    "safety": Field(Mapping({"title": Field(Text(80), doc="its heading, such as Aftercare and safety"),
+                             "lines": Field(ListOf(Text(300), 1), doc="short points, each printed as a line")}),
+                    doc="the aftercare-and-safety block every handout, client sheet and booklet carries"),
     "language": Field(Text(20), required=False, default="en-US", doc="language tag of the text, such as en-US"),
     "locale": Field(LocaleTag(), required=False, default=DEFAULT_LOCALE,
                     doc="how dates are written and typed, such as en-US (November 24, 2026; 11/24/2026) or en-GB"),
@@ -241,6 +244,7 @@ def _load_brand(project: Project, problems: list[Problem]) -> Brand | None:
     return Brand(name=data["name"], tagline=data["tagline"], phone=data["phone"], booking_url=data["booking_url"],
                  email=data["email"], address=data["address"], logo=logo, colors=dict(data["colors"]),
                  body_font=families["body"], heading_font=families["heading"], disclaimer=data["disclaimer"],
+                 safety=Safety(data["safety"]["title"], tuple(data["safety"]["lines"])),
                  language=data["language"], source=shown, locale=data["locale"],
                  paper=data["paper"] or paper_for(data["locale"]))
 

@@ -18,6 +18,14 @@ class FontFamily:
 
 
 @dataclass(frozen=True)
+class Safety:
+    """The standard aftercare-and-safety block every handout, client sheet and booklet carries."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Brand:
     name: str
     tagline: str | None
@@ -30,6 +38,7 @@ class Brand:
     body_font: FontFamily
     heading_font: FontFamily
     disclaimer: str
+    safety: Safety
     language: str
     source: str
     locale: str = "en-US"            # how dates are written and read (content/locales.py)

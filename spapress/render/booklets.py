@@ -1,10 +1,14 @@
 """Booklets: a booklet as one numbered PDF, plus its imposed and print-shop copies.
 
 The pages are cover, an optional welcome page, an optional table of contents, the sections
-(a handout included whole in its own layout, or a section composed in the booklet's layout),
-and the back cover.  Every page is planned first, so the contents page can show the page
-each section really starts on; then everything is drawn into one PDF with bookmarks,
-links and page numbers.
+(a handout included whole, or a section composed in the booklet file), and the back cover.
+Every section is drawn with the booklet's own section template, so the booklet reads as one:
+the same opening for each section, points numbered once across the booklet, and each point's
+card printed once (a later mention names the page it is on).  The aftercare-and-safety block
+is on the first of the welcome page, the contents page and the back cover that the booklet has.
+
+Every page is planned first, so the contents page can show the page each section really
+starts on; then everything is drawn into one PDF with bookmarks, links and page numbers.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from dataclasses import dataclass, replace
 
 from reportlab.lib.pagesizes import landscape
 
-from ..content.model import Booklet, BookletSection
+from ..content.model import Booklet, BookletSection, Sheet
 from ..errors import ContentError, Problem
 from .context import ContentsEntry, booklet_context, sheet_context
-from .impose import SHEET_FOR_PAGE
+from .impose import SHEET_FOR_PAGE, pad_to_fold
 from .pages import PAPER, Bleed, ComposedPdf, Metadata, PlannedPage, plan_fitted_page, plan_flowing_pages, render_pages
 from .sheets import Press
-from .templates import SHEET_TEMPLATE, render_page
+from .templates import render_page
 
 RUNNING_FOOTER_ROOM = 18.0   # points kept free at the foot of numbered pages
 CROP_MARK_SLUG = 0.3 * 72    # paper beyond the bleed that holds the crop marks
@@ -62,8 +66,18 @@ def make_booklet(press: Press, booklet: Booklet, *, impose_copy: bool, print_sho
         imposed = impose(reading, sheet=imposed_sheet_size(booklet.paper), keep_last=True)
     print_shop = None
     if print_shop_copy:
+        # Padded like the imposed copy: blank pages (crop marks only) just before the back cover.
         bleed = Bleed(booklet.bleed * 72, CROP_MARK_SLUG)
-        print_shop = render_pages(pages, meta, bleed=bleed, decorate=maker.decorator(parts))
+        order = pad_to_fold(list(range(len(pages))), keep_last=True)
+        blank = replace(pages[0], blocks=(), background=None, header=None, footer=None)
+        padded = [pages[i] if i is not None else blank for i in order]
+        decorate = maker.decorator(parts)
+
+        def decorate_padded(canvas, index, page):
+            if order[index] is not None:
+                decorate(canvas, order[index], page)
+
+        print_shop = render_pages(padded, meta, bleed=bleed, decorate=decorate_padded)
     return BookletPdfs(ComposedPdf(reading, len(pages), 0.0), imposed, print_shop)
 
 
@@ -81,24 +95,36 @@ class _BookletMaker:
     def parts(self) -> list[_Part]:
         booklet = self.booklet
         numbered = {"reserve_bottom": RUNNING_FOOTER_ROOM}
+        # The safety block goes on the first of these pages the booklet has (the back cover always).
+        safety_on = "welcome" if booklet.welcome else "contents" if booklet.contents else "back"
         parts = [_Part((self._fitted("cover.xml.j2"),), None, None, False)]
         if booklet.welcome:
-            parts.append(_Part((self._fitted("welcome.xml.j2", **numbered),), "Welcome", "welcome", True))
+            parts.append(_Part((self._fitted("welcome.xml.j2", carries_safety=safety_on == "welcome", **numbered),),
+                               "Welcome", "welcome", True))
         contents_at = len(parts)
+        # The contents page is one page, so each section's first page is known before it is made.
+        first_page = len(parts) + (2 if booklet.contents else 1)
+        cards: dict[str, int] = {}  # point id -> the page its card is on
+        numbers = self._point_numbers()
         for number, section in enumerate(booklet.sections, 1):
-            title, pages = self._section(section)
+            title, pages = self._section(section, numbers, cards)
+            for offset, page in enumerate(pages):
+                for anchor in _anchors(page.blocks):
+                    cards.setdefault(anchor, first_page + offset)
+            first_page += len(pages)
             parts.append(_Part(tuple(pages), title, f"section-{number}", True))
         if booklet.contents:
-            # The contents page is one page, so the sections' numbers are known before it is made.
             page = sum(len(part.pages) for part in parts[:contents_at]) + 2  # after the contents page
             entries = []
             for part in parts[contents_at:]:
                 entries.append(ContentsEntry(part.outline, page, part.target))
                 page += len(part.pages)
             self.contents = tuple(entries)
-            page = self._fitted("contents.xml.j2", contents=list(self.contents), **numbered)
+            page = self._fitted("contents.xml.j2", contents=list(self.contents),
+                                carries_safety=safety_on == "contents", **numbered)
             parts.insert(contents_at, _Part((page,), "Contents", "contents", True))
-        parts.append(_Part((self._fitted("back.xml.j2"),), f"Contact {self.library.brand.name}", "back-cover", False))
+        parts.append(_Part((self._fitted("back.xml.j2", carries_safety=safety_on == "back"),),
+                           f"Contact {self.library.brand.name}", "back-cover", False))
         return parts
 
     def _context(self, **extra) -> dict:
@@ -111,21 +137,33 @@ class _BookletMaker:
         with self.press.reported(name, self.booklet.source, what=f"the page from {name}", sources=[self.booklet.source]):
             return plan_fitted_page(root, self.ink, reserve_bottom=reserve_bottom)
 
-    def _section(self, section: BookletSection) -> tuple[str, list[PlannedPage]]:
+    def _sheet_of(self, section: BookletSection) -> Sheet:
+        """The section as a sheet drawn in the booklet's layout on the booklet's paper."""
         if section.composed is not None:
-            sheet, template, ink = section.composed, f"{self.booklet.layout}/section.xml.j2", self.ink
-            context = {**sheet_context(self.library, sheet), **self._context()}
-        else:
-            original = self.library.sheets[section.sheet_id]
-            sheet = replace(original, paper=self.booklet.paper)
-            template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-            ink = self.press.ink(sheet.layout)
-            context = sheet_context(self.library, sheet)
-        root = render_page(self.project, template, context, may_flow=True, needs_disclaimer=section.composed is None)
+            return section.composed
+        original = self.library.sheets[section.sheet_id]
+        return replace(original, paper=self.booklet.paper, layout=self.booklet.layout)
+
+    def _point_numbers(self) -> dict[str, int]:
+        """Every point of the booklet numbered once, in the order the booklet first shows it."""
+        numbers: dict[str, int] = {}
+        for section in self.booklet.sections:
+            for part in self._sheet_of(section).sections:
+                if part.kind == "points":
+                    for point_id in part.ids:
+                        numbers.setdefault(point_id, len(numbers) + 1)
+        return numbers
+
+    def _section(self, section: BookletSection, numbers: dict[str, int],
+                 cards: dict[str, int]) -> tuple[str, list[PlannedPage]]:
+        sheet = self._sheet_of(section)
+        template = f"{self.booklet.layout}/section.xml.j2"
+        context = {**sheet_context(self.library, sheet), **self._context(earlier_cards=cards), "numbers": numbers}
+        root = render_page(self.project, template, context, may_flow=True, needs_disclaimer=False)
         sources = self.press.sources_of(sheet) + [self.booklet.source]
         with self.press.reported(template, self.booklet.source, what=f"the section '{sheet.title}'",
                                  sources=sources, line=section.line):
-            return sheet.title, plan_flowing_pages(root, ink, reserve_bottom=RUNNING_FOOTER_ROOM)
+            return sheet.title, plan_flowing_pages(root, self.ink, reserve_bottom=RUNNING_FOOTER_ROOM)
 
     def metadata(self) -> Metadata:
         booklet, brand = self.booklet, self.library.brand
@@ -167,3 +205,16 @@ class _BookletMaker:
             canvas.restoreState()
 
         return decorate
+
+
+def _anchors(blocks) -> list[str]:
+    """The anchors (point ids) of the point cards among a page's placed blocks, nested ones included."""
+    found, pending = [], [block for block, _ in blocks]
+    while pending:
+        block = pending.pop(0)
+        if getattr(block, "anchor", None):
+            found.append(block.anchor)
+        pending += getattr(block, "children", [])
+        pending += [column for _, column in getattr(block, "columns", [])]
+        pending += [part for part in (getattr(block, "inner", None), ) if part is not None]
+    return found

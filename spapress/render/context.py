@@ -60,9 +60,12 @@ class SheetContext(TypedDict):
     sheet: Sheet
     sections: list[ShownSection]
     points: list[Point]          # every point on the sheet, in number order
-    numbers: dict[str, int]      # point id -> its number on the body map and card
+    numbers: dict[str, int]      # point id -> its number on the body map and card (map_points included)
     paper: str                   # letter | a4 (half-letter | a5 inside a small booklet)
     client: ClientCard | None    # the client a personal sheet is made for, else None
+    handout: Sheet               # the handout as written: on a client sheet, the one the picks came from
+    map_points: list[Point]      # what the body diagram marks: the sheet's points or, on a client sheet
+                                 # with no points picked, the handout's own (the page keeps its diagram)
 
 
 class BookletContext(TypedDict):
@@ -74,6 +77,8 @@ class BookletContext(TypedDict):
     cover_art: str | None        # file name inside handouts/, for <img folder="handouts">
     logo: str | None             # the same for the brand's logo
     contents: list[ContentsEntry]
+    carries_safety: bool         # this page shows the brand's safety block (once per booklet)
+    earlier_cards: dict[str, int]  # point id -> the page its card is on, for points shown before
 
 
 class SectionContext(SheetContext, BookletContext):
@@ -99,15 +104,23 @@ def sheet_context(library: Library, sheet: Sheet, client: ClientCard | None = No
                 if point.id not in numbers:
                     numbers[point.id] = len(points) + 1
                     points.append(point)
+    handout = library.sheets.get(sheet.id, sheet) if client is not None else sheet
+    map_points = [p for p in points if p.map]
+    if not points and handout is not sheet:
+        own = dict.fromkeys(i for s in handout.sections if s.kind == "points" for i in s.ids)
+        map_points = [library.points[i] for i in own if library.points[i].map]
+        numbers = {p.id: n for n, p in enumerate(map_points, 1)}
     return SheetContext(brand=library.brand, sheet=sheet, sections=sections, points=points, numbers=numbers,
-                        paper=sheet.paper, client=client)
+                        paper=sheet.paper, client=client, handout=handout, map_points=map_points)
 
 
-def booklet_context(library: Library, booklet: Booklet, contents: tuple[ContentsEntry, ...], content: Path) -> BookletContext:
+def booklet_context(library: Library, booklet: Booklet, contents: tuple[ContentsEntry, ...], content: Path, *,
+                    carries_safety: bool = False, earlier_cards: dict[str, int] | None = None) -> BookletContext:
     """The booklet's own variables; pictures as file names inside the content folder."""
     def inside_content(path):
         return path.relative_to(content).as_posix() if path else None
 
     return BookletContext(brand=library.brand, booklet=booklet, paper=booklet.paper,
                           cover_art=inside_content(booklet.cover_art), logo=inside_content(library.brand.logo),
-                          contents=list(contents))
+                          contents=list(contents), carries_safety=carries_safety,
+                          earlier_cards=dict(earlier_cards or {}))

@@ -168,9 +168,9 @@ class Beside(Flowable):
 
 
 class Rule(Flowable):
-    def __init__(self, color, thickness: float, space_before=0.0, space_after=0.0, width_fraction=1.0):
+    def __init__(self, color, thickness: float, space_before=0.0, space_after=0.0, width_fraction=1.0, align="left"):
         super().__init__()
-        self.color, self.thickness, self.width_fraction = color, thickness, width_fraction
+        self.color, self.thickness, self.width_fraction, self.align = color, thickness, width_fraction, align
         self.spaceBefore, self.spaceAfter = space_before, space_after
 
     def wrap(self, avail_width, avail_height):
@@ -181,7 +181,9 @@ class Rule(Flowable):
         self.canv.saveState()
         self.canv.setStrokeColor(self.color)
         self.canv.setLineWidth(self.thickness)
-        self.canv.line(0, self.thickness / 2, self.width * self.width_fraction, self.thickness / 2)
+        length = self.width * self.width_fraction
+        start = {"left": 0.0, "center": (self.width - length) / 2, "right": self.width - length}[self.align]
+        self.canv.line(start, self.thickness / 2, start + length, self.thickness / 2)
         self.canv.restoreState()
 
 

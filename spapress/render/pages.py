@@ -147,7 +147,11 @@ def plan_flowing_pages(root, ink: Ink, *, reserve_bottom: float = 0.0) -> list[P
         room = cursor - bottom - space
         if getattr(block, "keepWithNext", False) and pending and pages[-1]:
             _, following = pending[0].wrap(content_width, UNBOUNDED)
-            if needed + pending[0].getSpaceBefore() + min(following, KEEP_WITH_NEXT_ROOM) > room:
+            after = room - needed - block.getSpaceAfter() - pending[0].getSpaceBefore()
+            # What follows must start on this page: at least KEEP_WITH_NEXT_ROOM of it, or all of
+            # it when it cannot be split (a card, a diagram beside its cards).
+            unsplittable = following > after and len(pending[0].split(content_width, max(after, 0.0))) < 2
+            if unsplittable or needed + pending[0].getSpaceBefore() + min(following, KEEP_WITH_NEXT_ROOM) > room:
                 new_page()
                 pending.insert(0, block)
                 continue

@@ -4,6 +4,7 @@ draw with, and inline text (escaped, glyph-checked) shared by every element that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 from xml.sax.saxutils import escape
@@ -105,11 +106,30 @@ def inline_markup(node, ink: Ink, style_name: str) -> str:
     return walk(node, spec.bold, spec.italic)
 
 
+NBSP = "\u00a0"
+# A run of digit groups separated by single spaces, such as (402) 384-8400 or +44 20 7946 0958.
+_NUMBER_RUN = re.compile(r"(?<![\w(])[+(]?\d[\d)\-.]*(?: \(?\d[\d)\-.]*)+")
+# A number (or range, such as 1–2 or 4-6) and the unit after it.
+_QUANTITY = re.compile(r"(?<![\w.])(\$?\d[\d.,]*(?:[–-]\d[\d.,]*)?) (?=(?:min|mins|minutes?|hours?|hrs?|secs?|seconds?|"
+                       r"days?|weeks?|months?|years?|times|pt|in|mm|cm|kg|lb|%|am|pm|a\.m\.|p\.m\.)(?!\w))")
+
+
+def keep_together(text: str) -> str:
+    """Text with non-breaking spaces where a line must not break: inside phone numbers (a run of
+    digit groups holding at least seven digits) and between a number and its unit ("1–2 min")."""
+    def phone(match):
+        run = match.group(0)
+        return run.replace(" ", NBSP) if sum(c.isdigit() for c in run) >= 7 else run
+
+    return _QUANTITY.sub(lambda m: m.group(1) + NBSP, _NUMBER_RUN.sub(phone, text))
+
+
 def _text(text: str | None, font_name: str, upper: bool) -> str:
     if not text:
         return ""
     if upper:
         text = text.upper()
+    text = keep_together(text)
     check_glyphs(text, font_name)
     return escape(text)
 

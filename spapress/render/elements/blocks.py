@@ -25,12 +25,14 @@ class RuleElement(Element):
     tag, doc, content = "rule", "A horizontal line across the available width.", "none"
     attrs = (Attr("color", COLOR, "line colour", default="accent"),
              Attr("thickness", LENGTH, "line thickness", default="0.75"),
-             Attr("width", WIDTH, "how much of the width it spans", default="100%")) + SPACE_ATTRS
+             Attr("width", WIDTH, "how much of the width it spans", default="100%"),
+             Attr("align", PLACEMENT, "where a short rule sits: under a centred title, center", default="left")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
         v = cls.values(node)
-        return [Rule(ink.color(v["color"]), v["thickness"], width_fraction=v["width"], **_spacing(v, ink))]
+        return [Rule(ink.color(v["color"]), v["thickness"], width_fraction=v["width"], align=v["align"],
+                     **_spacing(v, ink))]
 
 
 class BoxElement(Element):
@@ -71,7 +73,8 @@ class PointCard(Element):
              Attr("title-style", STYLE, "style of the title", default="card-title"),
              Attr("background", COLOR, "card fill colour", default="light"),
              Attr("badge", COLOR, "badge colour", default="accent"),
-             Attr("padding", SPACE, "space inside the card", default="8")) + SPACE_ATTRS
+             Attr("padding", SPACE, "space inside the card", default="8"),
+             Attr("anchor", NAME, "a name a booklet uses to find the page the card is on (the point's id)")) + SPACE_ATTRS
 
     @classmethod
     def build(cls, node, ink):
@@ -84,8 +87,10 @@ class PointCard(Element):
         size = ink.paragraph_style(title_style).fontSize * 1.5
         badge = Badge(v["n"], size, ink.color(v["badge"]), ink.color("paper"), face)
         head = Beside(badge, title, gap=size * 0.4)
-        return [Box([head, Gap(ink.space(3))] + build_blocks(node, ink), padding=ink.space(v["padding"]),
-                    background=ink.color(v["background"]), radius=4, **_spacing(v, ink))]
+        card = Box([head, Gap(ink.space(3))] + build_blocks(node, ink), padding=ink.space(v["padding"]),
+                   background=ink.color(v["background"]), radius=4, **_spacing(v, ink))
+        card.anchor = v["anchor"]
+        return [card]
 
 
 class BodyMapElement(Element):
