@@ -5,6 +5,8 @@
     elements/     the layout vocabulary: one declared class per XML element
     styles.py     a layout's styles.yaml -> ReportLab paragraph styles
     fonts.py      the brand's TrueType families, and which characters they can draw
+    markup.py     escaping text for paragraph markup
+    cache.py      the small on-disk cache of worked-out art (plain data, versioned)
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
