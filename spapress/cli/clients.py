@@ -44,14 +44,14 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     checked = screen_rows(rows, desk.folder, needs_email=args.send or args.dry_run)
 
     good = [row for row in checked if row.visit is not None]
-    made = dict(zip((row.number for row in good), desk.make_many([row.visit for row in good])))
+    made = desk.make_many([row.visit for row in good])  # in the rows' order, each kept as it comes
     problems, done, delivered_ok = 0, 0, True
     for row in checked:
         if row.visit is None:
             print(row.problem(shown), file=stderr)
             problems += 1
             continue
-        result = made[row.number]
+        result = next(made)
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)

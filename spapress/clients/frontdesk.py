@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from ..builds.files import write_atomically
 from ..content.load import load_library, sheet_layouts
@@ -70,7 +71,8 @@ class FrontDesk:
     def make(self, visit: Visit) -> ClientPdf:
         return make_client_pdf(self.press, visit, self.folder)
 
-    def make_many(self, visits: list[Visit]) -> list[ClientPdf]:
+    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
+        """The visits' sheets in order, each as soon as it is made (keep each one as it comes)."""
         return make_many(self.press, visits, self.folder)
 
     def keep(self, made: ClientPdf) -> None:
