@@ -16,9 +16,12 @@ import threading
 from collections import deque
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+T = TypeVar("T")
 CHUNK = 4              # most items per chunk
+WRITERS = 8            # threads writing finished files (their flushes to disk overlap)
+WRITE_AHEAD = 32       # items being written ahead of the one awaited, at most
 AHEAD = 3              # chunks handed out per worker beyond the one it is making
 PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
 START_METHOD_ENV = "SPAPRESS_START_METHOD"  # 'spawn' tries the Windows and macOS path on Linux
@@ -153,6 +156,26 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
         _SHARED = None
         if frozen:
             gc.unfreeze()
+
+
+def written_ahead(items: Iterable[T], write: Callable[[T], object]) -> Iterator[T]:
+    """Each item once write(item) has finished, in the items' order, while the writes of up to
+    WRITE_AHEAD items that follow run on WRITERS threads. Writing a file safely ends by flushing
+    it to disk, which takes the disk about as long for several files at once as for one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting: deque = deque()
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
+        for item in items:
+            waiting.append((item, writers.submit(write, item)))
+            if len(waiting) >= WRITE_AHEAD:
+                item, written = waiting.popleft()
+                written.result()
+                yield item
+        while waiting:
+            item, written = waiting.popleft()
+            written.result()
+            yield item
 
 
 def chunk_size(count: int, workers: int) -> int:

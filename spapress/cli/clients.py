@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ..builds.pool import written_ahead
 from ..clients.frontdesk import screen_rows
 from ..clients.batch import BatchFileError, Row, read_batch
 from ..clients.visits import FIELDS, REQUIRED, FieldProblem
@@ -44,7 +45,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     checked = screen_rows(rows, desk.folder, needs_email=args.send or args.dry_run)
 
     good = [row for row in checked if row.visit is not None]
-    made = desk.make_many([row.visit for row in good])  # in the rows' order, each kept as it comes
+    # In the rows' order, each sheet already kept (written a few at a time, as they come).
+    made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: sheet.problem or desk.keep(sheet))
     problems, done, delivered_ok = 0, 0, True
     for row in checked:
         if row.visit is None:
@@ -57,7 +59,6 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
                   file=stderr)
             problems += 1
             continue
-        desk.keep(result)
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok
