@@ -70,3 +70,15 @@ class NeedsSetup(PressError):
 
 class UsageError(PressError):
     """A command-line argument is wrong; the message names the argument. Raised by cli/ only."""
+
+
+def literal(text: str) -> str:
+    """Text a person typed or a file holds, safe to echo on a terminal in one line: control
+    characters (escape sequences, line breaks, bidirectional overrides) are written as \\xNN
+    or \\uNNNN instead of being sent for the terminal to act on."""
+    return "".join(char if char.isprintable() or char == " " else _escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

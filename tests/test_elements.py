@@ -146,7 +146,7 @@ def test_bad_attribute_value_is_located(site):
     ('<qr href="https://example.com" align="middle"/>', "<qr align>: 'middle' is not one of left, center, right"),
     ('<body-map view="back"><marker n="1" x="left" y="0.5"/></body-map>', "<marker x>: 'left' is not a number"),
     ('<img src="../secret.png" width="1in"/>', "<img src>: '../secret.png' must be a file inside layouts/ "
-                                               "(no '..' or absolute paths)"),
+                                               "(no '..', drive letters or absolute paths)"),
 ])
 def test_each_bad_attribute_value_is_one_located_line(site, element, message):
     site.write("layouts/probe/styles.yaml", (REPO / "layouts/classic/styles.yaml").read_text())

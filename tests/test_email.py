@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from conftest import single_problem, tool
+from conftest import single_problem, tool, without_findings
 
 DAY = "2026-11-24"
 PASSWORD = "pa55-Never-Shown"
@@ -115,7 +115,7 @@ def test_with_the_server_down_the_sheet_waits_and_goes_exactly_once_on_retry(sit
     settings(site, port)
     run = send_ana(site, "--send")
     assert run.code == 2
-    assert run.err.strip() == (f"not sent to <ana@example.com>: the mail server 127.0.0.1:{port} refused the connection "
+    assert without_findings(run.err).strip() == (f"not sent to <ana@example.com>: the mail server 127.0.0.1:{port} refused the connection "
                                "(is it running, and are host and port in delivery.yaml right?); it waits in the outbox "
                                "(python make_pdfs.py outbox --retry)")
     assert site.path(f"clients/{DAY}/ana-lima-stress-relief-points.pdf").is_file()
@@ -260,7 +260,7 @@ def test_a_batch_with_one_bad_row_sends_the_others(site, port):
     with MailServer(port) as server:
         run = site.run("clients", str(site.path("today.csv")), "--send")
     assert run.code == 2
-    assert run.err.strip().splitlines() == [
+    assert without_findings(run.err).strip().splitlines() == [
         "today.csv:3: row 2 (Bo Chen): email: contains a line break; give exactly one address, like 'ana@example.com'",
         "today.csv:5: row 3 (Cy Diaz): email: is missing; it is needed to send the sheet",
         "2 of 4 client sheets made; 2 rows need fixing (see above)",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..content.load import load_library
-from ..content.model import Project
+from ..content.model import Library, Project
 from ..errors import UnknownId
 from .files import stage_file
 from .lock import build_lock
@@ -78,14 +78,16 @@ def select_targets(targets: list[Target], ids: list[str] | None) -> list[Target]
 
 def build(project: Project, ids: list[str] | None = None, *, write: bool = True, force: bool = False,
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-          impose: bool = False, print_shop: bool = False) -> BuildReport:
+          impose: bool = False, print_shop: bool = False, layout: str | None = None) -> BuildReport:
     """Bring the requested outputs (all by default) up to date; with write=False, make every
     requested one to check it and write nothing. Raises ContentError listing every problem.
 
-    impose and print_shop add those copies to every booklet, on top of what its file asks for."""
+    impose and print_shop add those copies to every booklet, on top of what its file asks for.
+    layout makes every handout in that layout instead of its own, and no booklets (the
+    large-print copies, in a folder of their own)."""
     copies = {"impose": impose, "print_shop": print_shop}
     if not write:
-        library = load_library(project)
+        library = in_layout(load_library(project), layout)
         chosen = select_targets(plan(project, library, source_files(project), **copies), ids)
         made = _make(project, library, chosen, workers, progress, _forget)
         return BuildReport(_as_built(chosen, made, {}), (), ())
@@ -101,7 +103,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             if unchanged is not None:
                 return BuildReport((), unchanged, ())
 
-        library = load_library(project)
+        library = in_layout(load_library(project), layout)
         targets = plan(project, library, files, **copies)
         chosen = select_targets(targets, ids)
         for target in targets:  # inputs outside the content and layouts folders
@@ -125,6 +127,14 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
         built = _as_built(to_make, made, stale, kept)
         unchanged = tuple(target.id for target in chosen if not stale[target.key])
         return BuildReport(built, unchanged, removed)
+
+
+def in_layout(library: Library, layout: str | None) -> Library:
+    """The library with every handout in `layout` and no booklets; as it is when layout is None."""
+    if layout is None:
+        return library
+    sheets = {sheet_id: replace(sheet, layout=layout) for sheet_id, sheet in library.sheets.items()}
+    return replace(library, sheets=sheets, booklets={})
 
 
 def _forget(key: str, pdfs) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,7 +46,12 @@ def hash_bytes(data: bytes) -> str:
 
 
 def hash_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's SHA-256, read in pieces: a stray 50 MB file costs no more memory than a small one."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def label(project: Project, path: Path) -> str:
@@ -170,7 +175,27 @@ def plan(project: Project, library: Library, sources: dict[str, Path], *, impose
     brand_files = brand_inputs(project, library)
     used = {sheet.layout for sheet in library.sheets.values()} | {b.layout for b in library.booklets.values()}
     layouts = {layout: layout_inputs(project, layout, sources) for layout in used}
-    return ([sheet_target(project, library, sheet, layouts[sheet.layout], brand_files)
-             for sheet in library.sheets.values()] +
-            [booklet_target(project, library, booklet, layouts, brand_files, impose, print_shop)
-             for booklet in library.booklets.values()])
+    targets = ([sheet_target(project, library, sheet, layouts[sheet.layout], brand_files)
+                for sheet in library.sheets.values()] +
+               [booklet_target(project, library, booklet, layouts, brand_files, impose, print_shop)
+                for booklet in library.booklets.values()])
+    pictures = picture_inputs(project, sources)
+    return [replace(target, inputs=target.inputs.union(*(pictures.get(name, ()) for name in target.inputs)))
+            for target in targets]
+
+
+def picture_inputs(project: Project, sources: dict[str, Path]) -> dict[str, frozenset[str]]:
+    """For each SVG among the sources, the labels of the pictures and art it draws from (a
+    picture in the logo, say), so that replacing one rebuilds whatever shows the SVG."""
+    svgs = [name for name in sources if name.lower().endswith(".svg")]
+    if not svgs:
+        return {}
+    from ..render.inputs import svg_references  # reads SVG with lxml: only when there is SVG art
+
+    roots = (project.content, project.layouts)
+    found = {}
+    for name in svgs:
+        labels = {label(project, path) for path in svg_references(sources[name], roots)}
+        if labels & sources.keys():
+            found[name] = frozenset(labels & sources.keys())
+    return found

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..content.model import Project
 from ..errors import PressError
+from .preflight import COPY_ENDINGS, LARGE_PRINT, built_subjects, check_all, large_print_folder, say
 from .common import (EXIT_OK, EXIT_PROBLEM, EXIT_STOPPED, PROG, Parser, folder_options, positive,
                      project_paths, report_error)
 
@@ -36,6 +37,11 @@ def parser(stdout, commands: dict[str, str]) -> Parser:
     made.add_argument("--print-shop", action="store_true",
                       help="also write each booklet with bleed and crop marks for a print shop (ID-print-shop.pdf)")
     made.add_argument("--force", action="store_true", help="rebuild every handout and booklet even if nothing changed")
+    made.add_argument("--large-print", action="store_true",
+                      help="also write every handout in large print (14 pt and up, one or two pages) to OUT/large-print/ID.pdf")
+    made.add_argument("--strict", action="store_true",
+                      help="treat the checks before print (contrast, type sizes, QR codes, disclaimer and safety "
+                           "block, numbers split over lines, reading grade) as errors: write nothing if any fails")
     made.add_argument("--jobs", "-j", metavar="N", type=positive, help="processes making handouts and booklets at once (default: one per core)")
     folder_options(made, "folder for the PDFs (default: build/ in the project)")
     made.add_argument("--quiet", "-q", action="store_true", help="print nothing when all goes well")
@@ -52,20 +58,47 @@ def run(argv: list[str], *, root: Path, stdout, stderr, commands: dict[str, str]
         return EXIT_OK
     return build_and_report(project_paths(root, args), args.ids, check=args.check, force=args.force, jobs=args.jobs,
                             quiet=args.quiet, stdout=stdout, stderr=stderr, impose=args.impose,
-                            print_shop=args.print_shop)
+                            print_shop=args.print_shop, strict=args.strict, large_print=args.large_print)
 
 
 def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = False, force: bool = False,
                      jobs: int | None = None, quiet: bool = False, stdout, stderr,
-                     impose: bool = False, print_shop: bool = False) -> int:
-    """Run one build and print what it did (or every problem); returns the exit status."""
+                     impose: bool = False, print_shop: bool = False, strict: bool = False,
+                     large_print: bool = False) -> int:
+    """Run one build and print what it did (or every problem); returns the exit status.
+
+    The checks before print run on every PDF made; with strict, every requested PDF is made
+    and checked first, and nothing is written unless all pass."""
     from ..builds.incremental import build
+    from ..content.load import load_library
 
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None
+    runs = [(paths, None)] + ([(large_print_folder(paths), LARGE_PRINT)] if large_print else [])
+    library = None  # loaded only when there is something to check: a build with nothing to do stays quick
+    wanted = {layout: ids or None for _, layout in runs}
     try:
-        report = build(paths, ids, write=not check, force=force, workers=jobs, progress=progress,
-                       impose=impose, print_shop=print_shop)
+        if large_print and ids:  # large-print copies are of handouts only: booklet ids go to the main run
+            library = load_library(paths)
+            wanted[LARGE_PRINT] = [i for i in ids if i in library.sheets] or None
+            if wanted[LARGE_PRINT] is None:
+                runs = runs[:1]
+        if strict and not check:  # make and check everything asked for, before anything is written
+            trial = [(where, layout, build(where, wanted[layout], write=False, workers=jobs, progress=progress,
+                                           impose=impose, print_shop=print_shop, layout=layout))
+                     for where, layout in runs]
+            if progress:
+                progress.clear()
+            library = library or load_library(paths)
+            if say(list(_checked(library, trial).values()), stderr, strict=True):
+                return EXIT_PROBLEM
+        reports = [(where, layout, build(where, wanted[layout], write=not check, force=force, workers=jobs,
+                                         progress=progress, impose=impose, print_shop=print_shop, layout=layout))
+                   for where, layout in runs]
+        checked = {}
+        if any(report.built for _, _, report in reports) and not (strict and not check):
+            library = library or load_library(paths)
+            checked = _checked(library, reports)
     except PressError as err:
         return report_error(err, stderr)
     except OSError as err:  # the disk, not the content: full, read-only, or changed under us
@@ -81,12 +114,18 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     finally:
         if progress:
             progress.clear()
+    found = say(list(checked.values()), stderr, strict=strict and check)
+    if strict and check and found:
+        return EXIT_PROBLEM
+    report = _combined([report for _, _, report in reports])
     if quiet:
         return EXIT_OK
     seconds = time.perf_counter() - started
     if check:
         for item in report.built:
-            print(f"checked {item.path.name} ({_pages(item.pdf)})", file=stdout)
+            shown = item.path.name if item.path.parent.name != LARGE_PRINT else f"{LARGE_PRINT}/{item.path.name}"
+            print(f"checked {shown} "
+                  f"({_pages(item.pdf)}{_grade(checked, item)})", file=stdout)
         print(f"{_made(report)} checked in {seconds:.2f} s", file=stdout)
         return EXIT_OK
     for item in report.built:
@@ -99,6 +138,37 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     print(f"{_made(report)} built, {len(report.unchanged)} unchanged{removed}, 0 failed in {seconds:.2f} s",
           file=stdout)
     return EXIT_OK
+
+
+def _checked(library, reports) -> dict:
+    """The checks before print on every reading copy the builds made, by (subject name, content file)."""
+    checked = {}
+    for where, layout, report in reports:
+        subjects = built_subjects(where, library, report.built, layout)
+        for subject, result in zip(subjects, check_all(subjects)):
+            checked[(subject.name, subject.content)] = result
+    return checked
+
+
+def _combined(reports):
+    """One report of the main build and the large-print build."""
+    from ..builds.incremental import BuildReport
+
+    if len(reports) == 1:
+        return reports[0]
+    return BuildReport(tuple(b for r in reports for b in r.built), tuple(u for r in reports for u in r.unchanged),
+                       tuple(x for r in reports for x in r.removed))
+
+
+def _grade(checked, item) -> str:
+    """', reading grade G' for a handout or booklet that was checked."""
+    if item.path.name.endswith(COPY_ENDINGS):
+        return ""
+    name = item.id if item.path.parent.name != LARGE_PRINT else f"{item.id} (large print)"
+    for (checked_name, _), result in checked.items():
+        if checked_name == name and result.reading is not None:
+            return f", reading grade {result.reading.grade:g}"
+    return ""
 
 
 def _made(report) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
+from ..clients.bookings import Import, read_visits
 from ..builds.pool import written_ahead
 from ..clients.frontdesk import screen_rows
-from ..clients.batch import BatchFileError, Row, read_batch
+from ..clients.batch import Row
 from ..clients.visits import FIELDS, REQUIRED, FieldProblem
-from ..errors import ContentError, UsageError
+from ..content.schema import excerpt
+from ..errors import UnknownId, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import check_delivery_args, deliver, client_folder_options, delivery_options, front_desk
 
@@ -21,14 +24,33 @@ def _columns() -> str:
                          width=90)
 
 
+def _day(text: str) -> date:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(f"argument --date: '{text[:20]}' is not a date; write it as YYYY-MM-DD, like "
+                     f"'{date.today().isoformat()}'")
+
+
 def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     parser = command_parser(
-        "clients", "Make the client sheets for a day's appointments from a CSV or YAML file, one visit per row.",
-        f"{_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
-        "Example:\n  python make_pdfs.py clients today.csv --send\n\n"
+        "clients", "Make the client sheets for a day's appointments: an export from the booking system\n"
+        "(CSV or Excel .xlsx), or a file in the press's own format (CSV or YAML), one visit per row.",
+        "The booking system is recognised from the header row (profiles in handouts/imports/); its services\n"
+        "get handouts as handouts/services.yaml says. Cancelled and no-show visits are skipped.\n"
+        f"The press's own format. {_columns()} Items are written like 'top-of-shoulders:2:3 base-of-spine:1'.\n"
+        "Examples:\n  python make_pdfs.py clients today.csv --review\n  python make_pdfs.py clients today.xlsx --send\n\n"
         "A row with a problem is reported with its row number and line, and the other rows are still done.\n"
         "Exit status: 0 when every row went through, 2 otherwise.", stdout)
-    parser.add_argument("file", metavar="FILE", type=Path, help="the visits: a .csv or .yaml file")
+    parser.add_argument("file", metavar="FILE", type=Path, help="the visits: a .csv, .xlsx or .yaml file")
+    parser.add_argument("--review", action="store_true",
+                        help="say what would be made, printed, sent and skipped, and why; make nothing")
+    parser.add_argument("--profile", metavar="ID", help="the booking system's import profile (a file name in "
+                                                        "handouts/imports/), when it is not recognised")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_day,
+                        help="the date of every visit, for a file without dates")
     delivery_options(parser)
     client_folder_options(parser)
     args = parser.parse_args(argv)
@@ -36,34 +58,93 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     path = args.file if args.file.is_absolute() else Path.cwd() / args.file
     if not path.is_file():
         raise UsageError(f"argument FILE: '{args.file}' not found")
+    if args.profile is not None and path.suffix.lower() in (".yaml", ".yml"):
+        raise UsageError("argument --profile: a YAML list of visits has no profile; it is for CSV and Excel exports")
     desk = front_desk(root, args)
     shown = desk.show(path)
     try:
-        rows = read_batch(path, shown, desk.checker())
-    except BatchFileError as err:
-        raise ContentError([err.problem]) from None
-    checked = screen_rows(rows, desk.folder, needs_email=args.send or args.dry_run)
+        imported = read_visits(path, desk.project, desk.checker(), profile=args.profile, day=args.date)
+    except UnknownId as err:
+        raise UsageError(f"argument --profile: no import profile '{err.given}'; known: {', '.join(err.known)}") from None
+    checked = screen_rows(list(imported.rows), desk.folder, needs_email=args.send or args.dry_run)
+    problems = [row for row in checked if row.visit is None]
+    if args.review or args.send:
+        say_review(imported, checked, args, stdout)
+    if args.review:
+        for row in problems:
+            print(row.problem(shown), file=stderr)
+        print("nothing was made, printed or sent (--review)", file=stdout)
+        return EXIT_PROBLEM if problems else EXIT_OK
+    if not args.send:
+        for notice in imported.notices:
+            print(notice, file=stdout)
+        for skipped in imported.skipped:
+            print(f"skipped row {skipped.number}{_named(skipped.name)}: {skipped.reason}", file=stdout)
 
     good = [row for row in checked if row.visit is not None]
     # In the rows' order, each sheet already kept (written a few at a time, as they come).
     made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: sheet.problem or desk.keep(sheet))
-    problems, done, delivered_ok = 0, 0, True
+    failed, done, delivered_ok = 0, 0, True
     for row in checked:
         if row.visit is None:
             print(row.problem(shown), file=stderr)
-            problems += 1
+            failed += 1
             continue
         result = next(made)
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)
-            problems += 1
+            failed += 1
             continue
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok
     total = len(checked)
+    skipped = len(imported.skipped)
     print(f"{done} of {total} client sheet{'s' if total != 1 else ''} made"
-          + (f"; {problems} row{'s' if problems != 1 else ''} need{'s' if problems == 1 else ''} fixing (see above)"
-             if problems else ""), file=stdout if not problems else stderr)
-    return EXIT_OK if not problems and delivered_ok else EXIT_PROBLEM
+          + (f"; {skipped} row{'s' if skipped != 1 else ''} skipped" if skipped else "")
+          + (f"; {failed} row{'s' if failed != 1 else ''} need{'s' if failed == 1 else ''} fixing (see above)"
+             if failed else ""), file=stdout if not failed else stderr)
+    return EXIT_OK if not failed and delivered_ok else EXIT_PROBLEM
+
+
+def _named(name: str | None) -> str:
+    return f" ({name})" if name else ""
+
+
+def say_review(imported: Import, checked: list[Row], args, stdout) -> None:
+    """What will be made, printed and sent, and what is skipped and why, row by row."""
+    what = f"{imported.profile.title} export" if imported.profile else imported.kind
+    count = len(checked) + len(imported.skipped)
+    print(f"{imported.source}: {what}, {imported.kind if imported.profile else 'one visit per item'}; "
+          f"{count} visit{'s' if count != 1 else ''}", file=stdout)
+    actions = ["make"] + (["print"] if args.print_it else [])
+    entries = []
+    for row in checked:
+        if row.visit is None:
+            entries.append((row.number, f"row {row.number}{_named(row.visit_name)}: needs fixing (see the problems below)"))
+            continue
+        visit = row.visit
+        service = f" for '{excerpt(row.service, 60)}'" if row.service else ""
+        doing = list(actions)
+        if args.send or args.dry_run:
+            doing.append(f"email to {visit.email}" if args.send else f"write an email to {visit.email}")
+        unsent = " (no email address)" if visit.email is None and not (args.send or args.dry_run) else ""
+        entries.append((row.number, f"row {row.number} ({visit.name}), {visit.date.isoformat()}, with {visit.therapist}: "
+                                    f"{visit.sheet}{service}: {', '.join(doing)}{unsent}"))
+    for skipped in imported.skipped:
+        entries.append((skipped.number, f"row {skipped.number}{_named(skipped.name)}: skip, {skipped.reason}"))
+    for _, text in sorted(entries):
+        print(f"  {text}", file=stdout)
+    for unmatched in imported.unmatched:
+        rows = ", ".join(map(str, unmatched.rows))
+        outcome = f"given the default handout {unmatched.handout}" if unmatched.handout else "given no sheet"
+        print(f"service '{excerpt(unmatched.service, 60) or '(none)'}' matches no rule in handouts/services.yaml "
+              f"(row{'s' if len(unmatched.rows) > 1 else ''} {rows}): {outcome}", file=stdout)
+    for notice in imported.notices:
+        print(notice, file=stdout)
+    good = sum(1 for row in checked if row.visit is not None)
+    failed = len(checked) - good
+    sent = good if (args.send or args.dry_run) else 0
+    print(f"to make: {good}; to print: {good if args.print_it else 0}; to email: {sent}; "
+          f"skipped: {len(imported.skipped)}; need fixing: {failed}", file=stdout)

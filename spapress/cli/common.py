@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..content.model import Project
 from ..content.schema import did_you_mean
-from ..errors import Busy, ContentError, FolderError, PressError, UnknownId, UsageError
+from ..errors import Busy, ContentError, FolderError, PressError, UnknownId, UsageError, literal
 
 EXIT_OK, EXIT_PROBLEM = 0, 2
 EXIT_STOPPED = 130  # the shell's code for Ctrl+C
@@ -85,14 +85,17 @@ def shown_path(root: Path, path: Path) -> str:
 
 
 def report_error(err: PressError, stderr) -> int:
-    """Say what went wrong in a person's words, one line per problem; returns the exit status."""
+    """Say what went wrong in a person's words, one line per problem; returns the exit status.
+
+    Messages quote what was typed or read, so control characters are shown escaped: a
+    terminal never acts on an escape sequence someone put in an argument or a file."""
     if isinstance(err, ContentError):
         for problem in err.problems:
-            print(problem, file=stderr)
+            print(literal(str(problem)), file=stderr)
         count = len(err.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; no PDF was written or changed.", file=stderr)
         return EXIT_PROBLEM
-    print(f"{PROG}: error: {word(err)}", file=stderr)
+    print(f"{PROG}: error: {literal(word(err))}", file=stderr)
     return EXIT_PROBLEM
 
 

@@ -3,20 +3,30 @@ email options, and how each delivery is said."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 from ..clients.frontdesk import FrontDesk, Printed, PrintOptions, Saved
+from ..clients.sheets import ClientPdf
+from ..clients.visits import Visit
 from ..clients.outbox import Delivery
 from ..clients.printing import MAX_COPIES, PRINTER_NAME
 from ..clients.settings import Settings, load_settings, settings_path
 from ..errors import UsageError
 from .common import Parser, folder_options, project_paths, shown_path
+from .preflight import LARGE_PRINT, client_subject, check_all
 
 
 def client_folder_options(parser: Parser) -> None:
     """--out (the clients folder), --content, --layouts and --settings."""
     folder_options(parser, "folder for client sheets and the mail outbox (default: clients/)")
     parser.add_argument("--settings", metavar="FILE", type=Path, help="delivery settings (default: delivery.yaml)")
+    parser.add_argument("--large-print", action="store_true",
+                        help="make the sheet in large print (14 pt and up, one or two pages, print both sides)")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse a sheet that fails a check before print (contrast, type sizes, QR code, "
+                             "disclaimer and safety block, numbers split over lines, reading grade)")
 
 
 def delivery_options(parser: Parser) -> None:
@@ -69,12 +79,50 @@ def front_desk(root: Path, args) -> FrontDesk:
     """The project, library, press and settings the client and clients commands work with."""
     project = project_paths(root, args, default_out="clients")
     wanted = args.send or args.dry_run or args.print_it
-    return FrontDesk(project, settings_from(root, args) if wanted else None, sending=args.send, dry_run=args.dry_run)
+    if getattr(args, "large_print", False) and getattr(args, "layout", None):
+        raise UsageError("argument --large-print: not allowed with --layout (choose one)")
+    return CheckedDesk(project, settings_from(root, args) if wanted else None, sending=args.send, dry_run=args.dry_run,
+                       large_print=getattr(args, "large_print", False), strict=getattr(args, "strict", False))
+
+
+class CheckedDesk(FrontDesk):
+    """The front desk with the checks before print on every sheet it makes, and large print when asked.
+
+    A sheet that fails a check is refused with --strict; otherwise its findings are said when
+    it is delivered (deliver below)."""
+
+    def __init__(self, *args, large_print: bool = False, strict: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.large_print, self.strict = large_print, strict
+        self.findings: dict[Path, tuple] = {}
+
+    def _as_asked(self, visit: Visit) -> Visit:
+        return replace(visit, layout=LARGE_PRINT) if self.large_print else visit
+
+    def _checked(self, made: ClientPdf) -> ClientPdf:
+        if made.data is None:
+            return made
+        subject = client_subject(self.project, self.library, made.visit.sheet, made.visit.layout, made.data, made.path)
+        findings = check_all([subject])[0].findings
+        if findings and self.strict:
+            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+            return replace(made, data=None, problem=f"{findings[0]}{more}; --strict refuses the sheet")
+        self.findings[made.path] = findings
+        return made
+
+    def make(self, visit: Visit) -> ClientPdf:
+        return self._checked(super().make(self._as_asked(visit)))
+
+    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
+        return (self._checked(made) for made in super().make_many([self._as_asked(v) for v in visits]))
 
 
 def deliver(desk: FrontDesk, made, args, stdout, stderr, label: str = "") -> bool:
-    """Print and email one finished sheet as the options ask; False if something did not go."""
+    """Print and email one finished sheet as the options ask; False if something did not go.
+    The checks' findings on the sheet, if any, are said first."""
     ok = True
+    for finding in getattr(desk, "findings", {}).get(made.path, ()):
+        print(f"{label + ': ' if label else ''}{finding}", file=stderr)
     if args.print_it:
         ok = say_printed(desk.print(made.path, print_options(args)), desk.show, stdout, stderr, label)
     if args.send or args.dry_run:

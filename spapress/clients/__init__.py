@@ -1,7 +1,8 @@
 """Stage 4, clients: a client's visit -> a personal aftercare sheet -> printed or emailed.
 
     visits.py     a visit's declared fields, every value a person typed checked
-    batch.py      a day's visits from a CSV or YAML file, row by row
+    batch.py      a day's visits from a YAML list, row by row (and the Row every reader returns)
+    bookings/     a day's visits from a booking system's export: profiles, services, CSV and Excel
     sheets.py     a handout personalised for one visit; batches on the pool
     frontdesk.py  the front desk's work: check, make, keep, print and email (one way to do each)
     settings.py   delivery.yaml: the mail server and printer of this computer

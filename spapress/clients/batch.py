@@ -1,4 +1,4 @@
-"""Batch files of visits: a CSV export or a YAML list, one visit per row.
+"""Batch files of visits: a YAML list, one visit per item, and the Row every batch reader returns.
 
 Each row is checked on its own (visits.Checker), so a bad row is reported by its number and
 line and every other row is still done. Only a file that cannot be read as a whole stops
@@ -7,15 +7,14 @@ the batch.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..content.schema import did_you_mean, excerpt
 from ..content.yamlsrc import YamlSyntaxError, YList, YMap, read_yaml
 from ..errors import Problem
-from .visits import FIELDS, REQUIRED, Checker, FieldProblem, Visit
+from .visits import FIELDS, Checker, FieldProblem, Visit
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,16 @@ class Row:
         return Problem(shown, self.line, f"{label}: " + "; ".join(str(p) for p in self.problems))
 
     visit_name: str | None = None
+    service: str | None = None  # the service booked, when the visit came from a booking export
 
 
-def read_batch(path: Path, shown: str, checker: Checker) -> list[Row]:
-    """Every row of a CSV or YAML batch file; raises a Problem list only if the file itself is unreadable."""
-    if path.suffix.lower() == ".csv":
-        return _read_csv(path, shown, checker)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return _read_yaml(path, shown, checker)
-    raise BatchFileError(Problem(shown, None, "a batch file must be .csv or .yaml"))
+def read_batch(path: Path, shown: str, checker: Checker, day: date | None = None) -> list[Row]:
+    """Every visit of a YAML list; `day` is the date of visits that give none (else that is a
+    problem of the row, never today). Raises BatchFileError only if the file itself is unreadable.
+    Booking-system exports (CSV, Excel) are read by bookings/."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise BatchFileError(Problem(shown, None, "a list of visits must be a .yaml file"))
+    return _read_yaml(path, shown, checker, day)
 
 
 class BatchFileError(Exception):
@@ -51,65 +51,7 @@ class BatchFileError(Exception):
         super().__init__(str(problem))
 
 
-def _read_csv(path: Path, shown: str, checker: Checker) -> list[Row]:
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise BatchFileError(Problem(shown, None, f"cannot be read: {err.strerror}")) from None
-    try:
-        text = raw.decode("utf-8-sig")  # spreadsheet exports often start with a byte-order mark
-    except UnicodeDecodeError as err:
-        line = raw[:err.start].count(b"\n") + 1
-        raise BatchFileError(Problem(shown, line, "is not UTF-8 text; save it as 'CSV UTF-8' from the spreadsheet")) from None
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise BatchFileError(Problem(shown, None, "is empty; the first line names the columns: " + ", ".join(FIELDS))) from None
-    except csv.Error as err:
-        raise BatchFileError(Problem(shown, 1, f"cannot be read as CSV: {err}")) from None
-    _check_header(header, shown)
-    rows, number = [], 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            number += 1
-            rows.append(Row(number, line, None, (FieldProblem("row", f"cannot be read as CSV: {err}"),)))
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        number += 1
-        if len(cells) > len(header):
-            rows.append(Row(number, line, None, (FieldProblem("row", f"has {len(cells)} cells but the header names "
-                                                              f"{len(header)} columns; check for a stray comma"),)))
-            continue
-        values = {h: c for h, c in zip(header, cells) if h in FIELDS}
-        visit, problems = checker.visit(values, f"{shown} row {number}")
-        rows.append(Row(number, line, visit, tuple(problems), _name_of(values)))
-    return rows
-
-
-def _check_header(header: list[str], shown: str) -> None:
-    for column in header:
-        hint = did_you_mean(column, FIELDS)
-        if column not in FIELDS and hint:
-            raise BatchFileError(Problem(shown, 1, f"unknown column '{excerpt(column)}'{hint}"))
-    missing = [f for f in REQUIRED if f not in header]
-    if missing:
-        raise BatchFileError(Problem(shown, 1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-                                               f"the columns are: {', '.join(FIELDS)}"))
-
-
-def _read_yaml(path: Path, shown: str, checker: Checker) -> list[Row]:
+def _read_yaml(path: Path, shown: str, checker: Checker, day: date | None) -> list[Row]:
     try:
         data = read_yaml(path, shown)
     except YamlSyntaxError as err:
@@ -131,7 +73,14 @@ def _read_yaml(path: Path, shown: str, checker: Checker) -> list[Row]:
             rows.append(Row(number, item.key_lines.get(key, line), None,
                             (FieldProblem(str(key), f"unknown key{did_you_mean(str(key), FIELDS)}"),)))
             continue
-        visit, problems = checker.visit(dict(item), f"{shown} row {number}")
+        values = dict(item)
+        if _blank(values.get("date")):
+            values["date"] = day
+        visit, problems = checker.visit(values, f"{shown} row {number}")
+        if values["date"] is None:
+            problems.append(FieldProblem("date", "is missing; add 'date: YYYY-MM-DD', or give the date of every "
+                                                 "visit with --date YYYY-MM-DD"))
+            visit = None
         first = next((item.key_lines.get(p.field) for p in problems if p.field in item.key_lines), line)
         rows.append(Row(number, first, visit, tuple(problems), _name_of(item)))
     return rows
@@ -140,3 +89,7 @@ def _read_yaml(path: Path, shown: str, checker: Checker) -> list[Row]:
 def _name_of(values) -> str | None:
     name = values.get("name")
     return name.strip() if isinstance(name, str) and name.strip() and name.isprintable() else None
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -14,7 +14,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PRINTER_NAME = re.compile(r"^[^\s/#\\'\"-][^\s/#\\'\"]{0,126}$")
+from ..errors import literal
+
+# What CUPS accepts as a queue name, less anything a terminal or shell could act on.
+PRINTER_NAME = re.compile(r"^[^\s/#\\'\"\x00-\x1f\x7f-\x9f-][^\s/#\\'\"\x00-\x1f\x7f-\x9f]{0,126}$")
 MAX_COPIES = 99
 
 
@@ -62,22 +65,42 @@ def send_to_printer(job: PrintJob, platform: str = sys.platform) -> str:
     raise PrintFailed(_explain_lp_error(result.stderr, job.printer))
 
 
+NOT_RUNNING = "the print system (CUPS) is not running; start it, or ask whoever looks after this computer"
+
+
 def _explain_lp_error(stderr: str, printer: str | None) -> str:
-    said = " ".join(stderr.split())
+    said = literal(" ".join(stderr.split()))
     lowered = said.lower()
+    shown = literal(printer) if printer else printer
     if printer and ("does not exist" in lowered or "not found" in lowered):
         known = list_printers()
-        return (f"no printer named '{printer}'; "
+        if not known and not scheduler_running():  # CUPS says "does not exist" when it is stopped
+            return NOT_RUNNING
+        return (f"no printer named '{shown}'; "
                 + (f"printers here: {', '.join(known)}" if known else "no printers are set up on this computer"))
     if "no default destination" in lowered:
         known = list_printers()
+        if not known and not scheduler_running():
+            return NOT_RUNNING
         return ("no default printer is set; give one with --printer"
                 + (f" ({', '.join(known)})" if known else " (no printers are set up on this computer)"))
     if "scheduler" in lowered or "connect" in lowered:
-        return "the print system (CUPS) is not running; start it, or ask whoever looks after this computer"
+        return NOT_RUNNING
     if "disabled" in lowered or "not accepting" in lowered:
-        return f"the printer '{printer}' is not accepting jobs; check it is switched on and enabled"
+        return f"the printer '{shown}' is not accepting jobs; check it is switched on and enabled"
     return f"the print system refused the job: {said[:160] or 'no reason given'}"
+
+
+def scheduler_running() -> bool:
+    """Whether the CUPS scheduler answers (True when it cannot be told, so no false alarm is raised)."""
+    lpstat = shutil.which("lpstat")
+    if lpstat is None:
+        return True
+    try:
+        result = subprocess.run([lpstat, "-r"], capture_output=True, text=True, timeout=20, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    return "not running" not in (result.stdout + result.stderr).lower()
 
 
 def list_printers() -> list[str]:
@@ -89,7 +112,7 @@ def list_printers() -> list[str]:
         result = subprocess.run([lpstat, "-e"], capture_output=True, text=True, timeout=20, check=False)
     except subprocess.TimeoutExpired:
         return []
-    return sorted(line.strip() for line in result.stdout.splitlines() if line.strip()) if result.returncode == 0 else []
+    return sorted(literal(line.strip()) for line in result.stdout.splitlines() if line.strip()) if result.returncode == 0 else []
 
 
 def _windows_print(job: PrintJob) -> str:
@@ -108,4 +131,4 @@ def _windows_print(job: PrintJob) -> str:
                 start(str(job.path), "print")
     except OSError as err:
         raise PrintFailed(f"Windows could not print the PDF: {err.strerror or err}; is a PDF reader installed?") from None
-    return f"sent to {'the printer ' + job.printer if job.printer else 'the default printer'}"
+    return f"sent to {'the printer ' + literal(job.printer) if job.printer else 'the default printer'}"

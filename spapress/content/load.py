@@ -12,7 +12,7 @@ from ..errors import ContentError, Problem
 from .model import (BodyPosition, Booklet, BookletSection, Brand, FontFamily, Library, Point, Project, Section,
                     Sheet, Spot, Technique, Tool, Topic)
 from .schema import INVALID, Choice, Field, Flag, ListOf, Mapping, Number, Text, did_you_mean
-from .rules import COLOR, EMAIL, ID, ID_PATTERN, URL, BrandColor, RelativeFile
+from .rules import COLOR, EMAIL, ID, ID_PATTERN, URL, BrandColor, RelativeFile, resolves_inside, windows_reserved
 from .yamlsrc import YamlSyntaxError, read_yaml
 
 PAPER_SIZES = ("letter", "a4")
@@ -197,6 +197,9 @@ def _load_brand(project: Project, problems: list[Problem]) -> Brand | None:
         if not logo.is_file():
             report(raw.key_lines["logo"], f"logo file '{data['logo']}' not found in {project.show(project.content)}/")
             ok = False
+        elif not resolves_inside(logo, project.content):
+            report(raw.key_lines["logo"], _outside("logo file", data["logo"], project.show(project.content)))
+            ok = False
     families = {}
     for role, spec in data["fonts"].items():
         names = dict(spec)
@@ -210,6 +213,10 @@ def _load_brand(project: Project, problems: list[Problem]) -> Brand | None:
                 line = raw["fonts"][role].key_lines.get(style, line)
                 report(line, f"font file '{names[style]}' not found in {project.show(project.layouts / 'fonts')}/")
                 ok = False
+            elif not resolves_inside(font_path, project.layouts):
+                line = raw["fonts"][role].key_lines.get(style, line)
+                report(line, _outside("font file", names[style], project.show(project.layouts / "fonts")))
+                ok = False
         families[role] = FontFamily(**paths)
     if not ok:
         return None
@@ -217,6 +224,10 @@ def _load_brand(project: Project, problems: list[Problem]) -> Brand | None:
                  email=data["email"], address=data["address"], logo=logo, colors=dict(data["colors"]),
                  body_font=families["body"], heading_font=families["heading"], disclaimer=data["disclaimer"],
                  language=data["language"], source=shown)
+
+
+def _outside(what: str, name: str, folder: str) -> str:
+    return f"{what} '{name}' is a link to a file outside {folder}/; copy the file itself into {folder}/"
 
 
 def _files(folder: Path) -> list[Path]:
@@ -242,6 +253,9 @@ def _load_folder(project: Project, kind: str, problems: list[Problem], seen: set
     for path in _files(project.content / kind):
         shown = project.show(path)
         item_id = path.stem
+        if windows_reserved(item_id):
+            problems.append(Problem(shown, 1, f"'{path.name}' cannot be used: Windows keeps the name '{item_id}' for a device; rename the file"))
+            continue
         if not ID_PATTERN.match(item_id):
             suggestion = "-".join(filter(None, "".join(c if c.isalnum() else "-" for c in item_id.lower()).split("-")))
             problems.append(Problem(shown, 1, f"'{path.name}' is not a valid id: use lower-case letters, digits and hyphens, e.g. '{suggestion or 'my-item'}{path.suffix}'"))
@@ -325,6 +339,9 @@ def _booklet(item_id, raw, shown, report, known):
         cover_art = known.project.content / data["cover_art"]
         if not cover_art.is_file():
             report(raw.key_lines["cover_art"], f"cover art '{data['cover_art']}' not found in {known.project.show(known.project.content)}/")
+            ok = False
+        elif not resolves_inside(cover_art, known.project.content):
+            report(raw.key_lines["cover_art"], _outside("cover art", data["cover_art"], known.project.show(known.project.content)))
             ok = False
     sections = []
     for index, (spec, line) in enumerate(zip(data["sections"], raw["sections"].item_lines)):

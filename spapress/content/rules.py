@@ -6,6 +6,7 @@ No ReportLab here: lengths are read the way ReportLab reads them, in plain Pytho
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,13 @@ from pathlib import PurePosixPath
 
 from .schema import INVALID, Check, Pattern, Text, TextCheck, excerpt
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Names Windows keeps for devices, whatever the case and whatever follows a dot ("con.pdf",
+# "NUL.yaml"): a file with such a name cannot be made, opened or deleted there.
+_WINDOWS_DEVICE = re.compile(r"^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)$",
+                             re.IGNORECASE)
+# An id is a safe file name on every system: it names output files such as build/ID.pdf.
+ID_PATTERN = re.compile(r"^(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$)[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _WEB = r"https?://[^\s<>\"'{}|\\^`]+"
 _EMAIL = r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+"
@@ -28,11 +35,24 @@ _UNITS = (("cm", _CM), ("in", 72.0), ("pt", 1.0), ("i", 72.0), ("mm", _CM * 0.1)
 
 
 def length_in_points(text: str) -> float:
-    """A length such as 12, 12pt, 0.5in, 10mm or 1cm in points, read exactly as ReportLab's toLength reads it."""
+    """A length such as 12, 12pt, 0.5in, 10mm or 1cm in points, read exactly as ReportLab's toLength reads it.
+
+    ValueError for anything else, including nan and infinity (which float() would accept)."""
     for suffix, points in _UNITS:
         if text.endswith(suffix):
-            return float(text[:-len(suffix)]) * points
-    return float(text)
+            value = float(text[:-len(suffix)]) * points
+            break
+    else:
+        value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite length")
+    return value
+
+
+def windows_reserved(name: str) -> bool:
+    """Whether a file name (or id) is one Windows keeps for a device: con, nul, aux, prn, com1…, lpt1…
+    in any case, with or without an extension."""
+    return bool(_WINDOWS_DEVICE.match(name.split(".", 1)[0].rstrip(" ")))
 
 
 
@@ -141,10 +161,33 @@ class RelativeFile(Check):
         if text is INVALID:
             return INVALID
         path = PurePosixPath(text.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts:
-            report(line, f"'{text}' must be a file inside {self.folder}/ (no '..' or absolute paths)")
+        if path.is_absolute() or ".." in path.parts or _DRIVE.match(text):
+            report(line, f"'{excerpt(text)}' must be a file inside {self.folder}/ (no '..', drive letters or absolute paths)")
+            return INVALID
+        reserved = next((part for part in path.parts if windows_reserved(part)), None)
+        if reserved is not None or ":" in text:
+            name = reserved if reserved is not None else text
+            report(line, f"'{excerpt(name)}' cannot be a file name on Windows; rename the file")
             return INVALID
         if self.suffixes and path.suffix.lower() not in self.suffixes:
             report(line, f"'{text}' must be a {' or '.join(self.suffixes)} file")
             return INVALID
         return str(path)
+
+
+def resolves_inside(path, *folders) -> bool:
+    """Whether path, with every link followed, is a file inside one of the folders.
+
+    A name that passes RelativeFile can still lead out through a symbolic link (or a
+    Windows junction); this is the check on the real file."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+    for folder in folders:
+        try:
+            real.relative_to(folder.resolve())
+            return True
+        except ValueError:
+            continue
+    return False

@@ -1,15 +1,38 @@
-"""Read YAML keeping the line of every key and list item, so errors can point at them."""
+"""Read YAML keeping the line of every key and list item, so errors can point at them.
+
+Content is bounded before it is built: a file larger than MAX_YAML_BYTES, an alias (`*name`,
+which can multiply a 1 KB file into gigabytes) and nesting deeper than MAX_DEPTH are each
+refused with the file and line, before any Python object is made.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..errors import Problem
 
-# The C parser is several times faster; the pure-Python one is the fallback.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_YAML_BYTES = 1024 * 1024   # far beyond any handout, style sheet or settings file
+MAX_DEPTH = 32                 # content nests a handful of levels; 32 leaves room for any honest file
+
+# The C parser is several times faster; the pure-Python one is the fallback. Either way the
+# document is composed by the Python composer below, which refuses aliases and deep nesting.
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+    from yaml.parser import Parser
+
+    class _Parser(Reader, Scanner, Parser):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
 
 class YMap(dict):
@@ -27,8 +50,39 @@ class YList(list):
     item_lines: list
 
 
-class _LineLoader(_BaseLoader):
-    pass
+class _Refused(Exception):
+    """The document uses something content may not: carries the mark and what to say."""
+
+    def __init__(self, mark, message: str):
+        super().__init__(message)
+        self.mark, self.message = mark, message
+
+
+class _BoundedComposer(Composer):
+    """PyYAML's composer, refusing aliases and nesting deeper than MAX_DEPTH."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark, f"'*{event.anchor}' repeats another part of the file (a YAML alias), "
+                                             f"which content files may not use; write the value out in full")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark,
+                               f"nested more than {MAX_DEPTH} levels deep; content files need only a few levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _LineLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        _BoundedComposer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._depth = 0
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YMap:
@@ -71,16 +125,27 @@ class YamlSyntaxError(Exception):
         self.problem = problem
 
 
-def read_yaml(path: Path, shown_as: str):
-    """Parse one YAML file; a syntax error becomes a located Problem."""
+def read_yaml(path: Path, shown_as: str, limit: int = MAX_YAML_BYTES):
+    """Parse one YAML file of at most `limit` bytes; every problem becomes a located Problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise YamlSyntaxError(Problem(shown_as, None, f"is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8")) from None
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as err:
         raise YamlSyntaxError(Problem(shown_as, None, f"cannot be read: {err.strerror}")) from None
+    if len(data) > limit:
+        raise YamlSyntaxError(Problem(shown_as, None, f"is larger than {limit // 1024:,} KB; "
+                                                      f"is it the right file? Split it into smaller files"))
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise YamlSyntaxError(Problem(shown_as, line, f"is not UTF-8 text ({err.reason} at byte {err.start}); "
+                                                      f"save it as UTF-8")) from None
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as err:
+        raise YamlSyntaxError(Problem(shown_as, err.mark.line + 1, err.message)) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -90,3 +155,5 @@ def read_yaml(path: Path, shown_as: str):
         raise YamlSyntaxError(Problem(shown_as, line, f"YAML syntax error: {what}; check indentation, colons and quotes")) from None
     except yaml.YAMLError as err:
         raise YamlSyntaxError(Problem(shown_as, None, f"YAML error: {err}")) from None
+    finally:
+        loader.dispose()

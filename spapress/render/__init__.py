@@ -5,13 +5,15 @@
     elements/     the layout vocabulary: one declared class per XML element
     styles.py     a layout's styles.yaml -> ReportLab paragraph styles
     fonts.py      the brand's TrueType families, and which characters they can draw
+    inputs.py     pictures, SVG art and fonts checked before use: bounded, whole, nothing from outside the project
     markup.py     escaping text for paragraph markup
-    cache.py      the small on-disk cache of worked-out art (plain data, versioned)
+    cache.py      the small on-disk cache of parsed fonts and drawn art (plain data, versioned)
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
     booklets.py   a booklet: cover, contents, sections, back cover, bookmarks; its copies
     impose.py     saddle-stitch imposition with pypdf
+    preflight/    checks before print, on the finished PDF read back: contrast, sizes, QR codes, text
 
 May import spapress.errors and content/. The builder's fingerprint hashes this folder and
 content/: any change here rebuilds every PDF.

@@ -391,7 +391,7 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
 class QrCode(Flowable):
     """A QR code that is also a clickable link to the same address."""
 
-    QUIET = 2  # light modules around the code, which decoders need
+    QUIET = 4  # light modules around the code: the margin the QR standard asks for
 
     def __init__(self, url: str, size: float, color, align="left", space_before=0.0, space_after=0.0):
         super().__init__()

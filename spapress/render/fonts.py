@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import struct
 import zlib
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -15,9 +16,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import (TTEncoding, TTFError, TTFNameBytes, TTFont, TTFontFace,
                                        unShapedFontGlob)
 
-from . import cache
-
 from ..content.model import FontFamily
+from . import cache
+from .inputs import InputProblem, check_font
 
 
 class FontProblem(Exception):
@@ -48,8 +49,11 @@ def _register_file(path: Path) -> str:
     if existing is not None and getattr(existing, "_press_path", None) != path:
         name = f"{path.stem}-{zlib.crc32(str(path).encode()):08x}"  # same file name, different file
     try:
+        check_font(path)
         font = _load_font(name, path)
-    except (TTFError, OSError, ValueError) as err:
+    except InputProblem as err:
+        raise FontProblem(f"font file {path.name} cannot be used: it {err.message}") from None
+    except (TTFError, OSError, ValueError, struct.error) as err:
         raise FontProblem(f"font file {path.name} cannot be used: {err}") from None
     font._press_path = path
     font.face.makeSubset = _remembered(font.face.makeSubset)

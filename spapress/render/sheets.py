@@ -15,7 +15,7 @@ from ..errors import ContentError, Problem
 from .context import ClientCard, sheet_context
 from .elements import AttrError, Ink
 from .fonts import FontProblem, first_missing, font_label, register_family
-from .pages import ComposedPdf, Metadata, Overflow, compose_page
+from .pages import ComposedPdf, Metadata, Overflow, compose_page, plan_flowing_pages, render_pages
 from .styles import StyleSheet, load_style_sheet
 from .templates import SHEET_TEMPLATE, render_page
 
@@ -61,9 +61,21 @@ class Press:
     def make_sheet(self, sheet: Sheet, client: ClientCard | None = None) -> ComposedPdf:
         """One sheet as PDF bytes (personalised when client is given); failures are ContentErrors."""
         template = f"{sheet.layout}/{SHEET_TEMPLATE}"
-        root = render_page(self.project, template, sheet_context(self.library, sheet, client))
+        most = self.styles(sheet.layout).pages
+        root = render_page(self.project, template, sheet_context(self.library, sheet, client), may_flow=most > 1)
         with self.reported(template, sheet.source, what=f"'{sheet.id}'", sources=self.sources_of(sheet)):
-            return compose_page(root, self.ink(sheet.layout), self.metadata(sheet))
+            if most == 1:
+                return compose_page(root, self.ink(sheet.layout), self.metadata(sheet))
+            return self._flowing(root, sheet, most)
+
+    def _flowing(self, root, sheet: Sheet, most: int) -> ComposedPdf:
+        """A sheet in a layout that may run over `most` pages (large print): its <flow> at the design size."""
+        ink = self.ink(sheet.layout)
+        pages = plan_flowing_pages(root, ink)
+        if len(pages) > most:
+            raise Overflow(f"runs to {len(pages)} pages in the {sheet.layout} layout, and the most is {most}; "
+                           f"shorten the text or remove a section")
+        return ComposedPdf(render_pages(pages, self.metadata(sheet)), len(pages), ink.styles.body_size)
 
     def metadata(self, sheet: Sheet) -> Metadata:
         brand = self.library.brand

@@ -52,6 +52,9 @@ STYLE_SHEET = Mapping({
     "body_size": Field(Number(5, 30), doc="the body size the layout is designed at, in points"),
     "min_body_size": Field(Number(4, 30), required=False, default=9.0,
                            doc="smallest body size allowed when shrinking to fit one page"),
+    "pages": Field(Number(1, 2), required=False, default=1.0,
+                   doc="pages a handout in this layout may run to (1 or 2, printed both sides); with 2 the body "
+                       "is a <flow> that keeps the design size instead of a <fit> that shrinks"),
     "styles": Field(_NamedStyles(), doc="named styles; 'body' is required"),
 })
 
@@ -81,6 +84,7 @@ class StyleSheet:
     body_size: float
     min_body_size: float
     specs: TMapping[str, StyleSpec]
+    pages: int = 1  # the most pages a handout in this layout may run to
 
     def spec(self, name: str) -> StyleSpec:
         return self.specs[name]
@@ -116,7 +120,7 @@ def load_style_sheet(path: Path, shown: str) -> StyleSheet:
             report(raw.key_lines.get("min_body_size"), "min_body_size is larger than body_size; lower it")
     if problems:
         raise ContentError(problems)
-    return StyleSheet(shown, top["body_size"], top["min_body_size"], specs)
+    return StyleSheet(shown, top["body_size"], top["min_body_size"], specs, int(top["pages"]))
 
 
 def _resolve(name, checked, report, chain) -> StyleSpec | None:
