@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from spapress.cli.main import main
 code = main(sys.argv[2:], project=Path(sys.argv[1]))
-heavy = ("svglib", "pypdf", "multiprocessing", "urllib.request", "http.client", "ssl", "email",
+heavy = ("svglib", "multiprocessing", "urllib.request", "http.client", "ssl", "email",
          "reportlab.graphics.barcode")
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
@@ -50,7 +50,7 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     assert "svglib" in first  # nothing cached yet: the art was parsed
 
     second = build(site, cache, SHEET, "--force")
-    assert second == ["0"]  # no svglib, no pypdf, no pool, no mail or web modules, no barcode widgets
+    assert second == ["0"]  # no svglib, no pool, no mail or web modules, no barcode widgets
     assert digest(site.pdf(SHEET)) == made
 
     off = build(site, "off", SHEET, "--force")

@@ -233,7 +233,7 @@ def _parse_svg(path: Path):
 
     drawing = svg2rlg(str(path))
     if drawing is None:
-        raise ValueError(f"{path.name} is not a readable SVG file")
+        raise ValueError("svglib could not read it")
     return drawing
 
 
@@ -251,9 +251,15 @@ def _cached_art(path: Path, entry: str) -> Art | None:
     return Art(path, width, height, tuple(ops), entry)
 
 
-@lru_cache(maxsize=64)
 def vector_art(path: Path) -> Art:
-    """An SVG file as Art, read once per process (and worked out once per version, see Art)."""
+    """An SVG file as Art, read once per process while the file stays as it is (and worked out
+    once per version of its bytes, see Art)."""
+    stat = path.stat()
+    return _vector_art(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _vector_art(path: Path, size: int, mtime: int) -> Art:
     entry = cache.entry_name("art", path.read_bytes())
     art = _cached_art(path, entry)
     if art is not None:
