@@ -14,6 +14,8 @@ nothing to do never loads ReportLab.
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -23,6 +25,7 @@ from ..content.model import Library, Project
 from ..errors import UnknownId
 from .files import stage_file
 from .lock import build_lock
+from .pool import WRITE_AHEAD, WRITERS
 from .manifest import (Manifest, fresh_entry, output_state, read_manifest, record_output, remove_leftovers,
                        why_stale, write_manifest)
 from .targets import Target, builder_version, hash_bytes, hash_file, plan, source_files
@@ -86,7 +89,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
     if not write:
         library = in_layout(load_library(project), layout)
         chosen = select_targets(plan(project, library, source_files(project), **copies), ids)
-        made = _make(project, library, chosen, workers, progress)
+        made = _make(project, library, chosen, workers, progress)  # with their bytes: the checks read them
         return BuildReport(_as_built(chosen, made, {}), (), ())
 
     with build_lock(project.out, project.show(project.out)):
@@ -114,6 +117,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
         staged = _Staged({target.key: target for target in to_make})
         try:
             made = _make(project, library, to_make, workers, progress, staged.add) if to_make else {}
+            staged.finish()
             # Only a build that left everything as the content asks may vouch for it wholesale; one
             # that made extra booklet copies may not, so the next plain build drops those copies.
             complete = not (impose or print_shop) and not any(why for key, why in stale.items() if key not in chosen_keys)
@@ -141,17 +145,47 @@ def _make(project, library, targets, workers, progress, on_made=None):
 
 class _Staged:
     """New output files written to hidden temporary files as soon as each target is made, so
-    disk writes overlap the making; published by _write, deleted if the build fails."""
+    disk writes overlap the making; published by _write, deleted if the build fails.
+
+    The writing (and flushing to disk, which is most of its time) happens on a few threads:
+    a disk finishes several flushes together in about the time of one. At most WRITE_AHEAD
+    PDFs wait for a writer, so memory stays bounded whatever the size of the build."""
 
     def __init__(self, targets: dict[str, Target]):
         self.targets = targets
         self.temp: dict[Path, Path] = {}      # output path -> temporary file with its new bytes
         self.sha256: dict[Path, str] = {}
+        self._writes: dict[Path, Future] = {}
+        self._room = threading.BoundedSemaphore(WRITE_AHEAD)
+        self._writer: ThreadPoolExecutor | None = None
 
     def add(self, key: str, pdfs) -> None:
+        if self._writer is None:  # started only now: the worker pool, if any, was forked before
+            self._writer = ThreadPoolExecutor(WRITERS, thread_name_prefix="stage")
         for path, pdf in zip(self.targets[key].outputs, pdfs):
-            self.temp[path] = stage_file(path, pdf.data)
-            self.sha256[path] = hash_bytes(pdf.data)
+            self._room.acquire()
+            self._writes[path] = self._writer.submit(self._stage, path, pdf.data)
+
+    def _stage(self, path: Path, data: bytes) -> tuple[Path, str]:
+        try:
+            return stage_file(path, data), hash_bytes(data)
+        finally:
+            self._room.release()
+
+    def finish(self) -> None:
+        """Wait until every file is staged; raise the first failure once all have ended."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        failure = None
+        for path, write in self._writes.items():
+            if write.exception() is not None:
+                failure = failure or write.exception()
+            else:
+                self.temp[path], self.sha256[path] = write.result()
+        self._writes.clear()
+        if failure is not None:
+            raise failure
 
     def publish(self, path: Path) -> str:
         """Rename the staged file over path; returns its sha256."""
@@ -163,6 +197,10 @@ class _Staged:
         self.temp.pop(path).unlink(missing_ok=True)
 
     def discard(self) -> None:
+        try:
+            self.finish()
+        except OSError:
+            pass  # already on its way to the caller
         for temp in self.temp.values():
             temp.unlink(missing_ok=True)
         self.temp.clear()

@@ -12,7 +12,6 @@ from typing import Callable
 
 from ..content.model import Library, Project
 from ..errors import ContentError, Problem
-from ..render.booklets import make_booklet
 from ..render.pages import ComposedPdf
 from ..render.sheets import Press
 from .pool import cores, each_made
@@ -24,6 +23,8 @@ BOOKLET_WORK = 8       # a booklet takes about as long as eight handouts
 
 def _make_booklet(press: Press, target: Target) -> tuple[ComposedPdf, ...]:
     """The booklet's copies in the order of target.outputs: reading, then imposed, then print shop."""
+    from ..render.booklets import make_booklet  # loads pypdf: only when a booklet is made
+
     booklet = press.library.booklets[target.id]
     names = [path.name for path in target.outputs]
     made = make_booklet(press, booklet, impose_copy=any(n.endswith(IMPOSED) for n in names),
@@ -73,7 +74,8 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
     """Make every target, on all cores when there are enough; raise ContentError with every problem.
 
     on_made, if given, sees each target's PDFs as soon as they exist (while others are still
-    being made), and progress(done, total) is called after each target.
+    being made), and the PDFs returned then carry no bytes (data is b""); progress(done, total)
+    is called after each target.
     """
     problems: list[Problem] = []
     made: dict[str, tuple[ComposedPdf, ...]] = {}
@@ -87,9 +89,11 @@ def make_all(project: Project, library: Library, targets: list[Target], workers:
         for done, result in enumerate(results, 1):
             problems.extend(result.problems)
             if result.pdfs is not None:
-                made[result.key] = result.pdfs
                 if on_made and not problems:
                     on_made(result.key, result.pdfs)
+                # Once on_made has seen them, keep what the report needs but not the bytes: a build
+                # of any size then holds only the PDFs being made.
+                made[result.key] = tuple(replace(pdf, data=b"") for pdf in result.pdfs) if on_made else result.pdfs
             if progress:
                 progress(done, len(targets))
     if problems:

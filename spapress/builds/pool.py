@@ -8,17 +8,22 @@ making anything. Either way a worker ends with its parent and leaves Ctrl+C to i
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
+from collections import deque
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+T = TypeVar("T")
+R = TypeVar("R")
+CHUNK = 4              # most items per chunk
+WRITERS = 8            # threads writing finished files (their flushes to disk overlap)
+WRITE_AHEAD = 32       # items being written ahead of the one awaited, at most
+AHEAD = 3              # chunks handed out per worker beyond the one it is making
 PR_SET_PDEATHSIG = 1   # prctl option from <linux/prctl.h>
 START_METHOD_ENV = "SPAPRESS_START_METHOD"  # 'spawn' tries the Windows and macOS path on Linux
 
@@ -33,6 +38,8 @@ def cores() -> int:
 def start_method() -> str:
     """fork where it is offered and safe, else spawn. Not safe: on macOS, whose system libraries may
     run threads of their own (so Python spawns there by default), or while another thread runs."""
+    import multiprocessing  # here, not at the top: a single sheet never starts a process
+
     wanted = os.environ.get(START_METHOD_ENV)
     offered = multiprocessing.get_all_start_methods()
     if wanted in offered:
@@ -85,6 +92,8 @@ def _start_worker(parent: int, recipe: Callable[[], Any] | None, make: Callable)
 def _end_with_parent(parent: int, *, forked: bool) -> None:
     if forked and sys.platform.startswith("linux"):
         # Linux's parent-death signal: the kernel kills the worker, even in the middle of C code.
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before the line above took effect
             os._exit(1)
@@ -92,30 +101,40 @@ def _end_with_parent(parent: int, *, forked: bool) -> None:
     # Everywhere else: the parent's sentinel (a pipe only the parent holds open, or on Windows its
     # process handle) becomes ready when the parent ends. Without this a worker would learn of it
     # only on reporting back what it made, and die then with a broken-pipe traceback.
+    import multiprocessing
+
     sentinel = multiprocessing.parent_process().sentinel
     threading.Thread(target=_exit_when_ready, args=(sentinel,), name="parent-watch", daemon=True).start()
 
 
 def _exit_when_ready(sentinel) -> None:
+    import multiprocessing.connection
+
     multiprocessing.connection.wait([sentinel])
     os._exit(1)
 
 
-def _in_worker(item):
+def _in_worker(chunk: list) -> list:
     state, make = _SHARED
-    return make(state, item)  # the worker's own copy of state, so its caches serve every item it makes
+    return [make(state, item) for item in chunk]  # the worker's own copy of state: its caches serve every item
 
 
 def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bool,
-              recipe: Callable[[], Any] | None = None) -> Iterator:
-    """make(state, item) for every item, yielded as each is done: one after another here, or with
-    pool, on `workers` processes. recipe() rebuilds state in a spawned worker; it must be a
-    picklable callable (a module-level function or a functools.partial of one)."""
+              recipe: Callable[[], Any] | None = None, chunk: int | None = None) -> Iterator:
+    """make(state, item) for every item, yielded in the items' order as they are done: one after
+    another here, or with pool, on `workers` processes. recipe() rebuilds state in a spawned
+    worker; it must be a picklable callable (a module-level function or a functools.partial of one).
+
+    Only a few chunks of items are handed out ahead of the one awaited, so what is made waits
+    in memory only until the caller takes it, however long the list: a batch of any size runs
+    in bounded memory when the caller writes each result out as it comes."""
     global _SHARED
-    method = start_method()
-    if not (pool and workers > 1 and len(items) > 1) or (method == "spawn" and recipe is None):
+    method = start_method() if pool and workers > 1 and len(items) > 1 else None
+    if method is None or (method == "spawn" and recipe is None):
         yield from (make(state, item) for item in items)
         return
+    import multiprocessing
+
     _SHARED = (state, make)
     frozen = method == "fork"
     if frozen:
@@ -125,11 +144,38 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
         initargs = (os.getpid(), None if frozen else recipe, make)
         with ctrl_c_held(method):
             processes = multiprocessing.get_context(method).Pool(workers, _start_worker, initargs)
-        chunk = max(1, min(4, len(items) // (workers * 8)))  # small: no worker idles long at the end
-        yield from processes.imap_unordered(_in_worker, items, chunksize=chunk)
+        size = chunk or chunk_size(len(items), workers)
+        chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
+        waiting = deque(processes.apply_async(_in_worker, (part,)) for part in islice(chunks, workers * AHEAD))
+        while waiting:
+            done = waiting.popleft().get()
+            waiting.extend(processes.apply_async(_in_worker, (part,)) for part in islice(chunks, 1))
+            yield from done
     finally:
         if processes is not None:
             processes.terminate()
         _SHARED = None
         if frozen:
             gc.unfreeze()
+
+
+def written_ahead(items: Iterable[T], write: Callable[[T], R]) -> Iterator[R]:
+    """What write(item) gave for each item, in the items' order, while the writes of up to
+    WRITE_AHEAD items that follow run on WRITERS threads. Writing a file safely ends by flushing
+    it to disk, which takes the disk about as long for several files at once as for one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting: deque = deque()
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
+        for item in items:
+            waiting.append(writers.submit(write, item))
+            if len(waiting) >= WRITE_AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def chunk_size(count: int, workers: int) -> int:
+    """Items handed to a worker at a time: enough to make the trip to the worker worth it, few
+    enough that no worker idles long at the end (see benchmarks/bench_pool.py)."""
+    return max(1, min(CHUNK, count // (workers * 8)))

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..clients.bookings import Import, read_visits
+from ..builds.pool import written_ahead
 from ..clients.frontdesk import screen_rows
 from ..clients.batch import Row
 from ..clients.visits import FIELDS, REQUIRED, FieldProblem
@@ -84,22 +85,21 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
             print(f"skipped row {skipped.number}{_named(skipped.name)}: {skipped.reason}", file=stdout)
 
     good = [row for row in checked if row.visit is not None]
-    made = dict(zip((row.number for row in good), desk.make_many([row.visit for row in good])))
+    # In the rows' order, each sheet already kept (written a few at a time, as they come).
+    screened = (lambda sheet: desk.screen_for_email(sheet)) if args.send or args.dry_run else (lambda sheet: sheet)
+    made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: _kept(desk, screened(sheet)))
     failed, done, delivered_ok = 0, 0, True
     for row in checked:
         if row.visit is None:
             print(row.problem(shown), file=stderr)
             failed += 1
             continue
-        result = made[row.number]
-        if result.problem is None and (args.send or args.dry_run):
-            result = desk.screen_for_email(result)
+        result = next(made)
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)
             failed += 1
             continue
-        result = desk.keep(result)
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok
@@ -114,6 +114,11 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
 
 def _named(name: str | None) -> str:
     return f" ({name})" if name else ""
+
+
+def _kept(desk, sheet):
+    """A made sheet kept as its version, unless it has a problem (then nothing is kept)."""
+    return sheet if sheet.problem else desk.keep(sheet)
 
 
 def say_review(imported: Import, checked: list[Row], args, stdout) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 from ..clients.frontdesk import FrontDesk, Printed, PrintOptions, Saved
 from ..clients.sheets import ClientPdf
@@ -112,8 +113,8 @@ class CheckedDesk(FrontDesk):
     def make(self, visit: Visit) -> ClientPdf:
         return self._checked(super().make(self._as_asked(visit)))
 
-    def make_many(self, visits: list[Visit]) -> list[ClientPdf]:
-        return [self._checked(made) for made in super().make_many([self._as_asked(v) for v in visits])]
+    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
+        return (self._checked(made) for made in super().make_many([self._as_asked(v) for v in visits]))
 
 
 def deliver(desk: FrontDesk, made, args, stdout, stderr, label: str = "") -> bool:

@@ -32,11 +32,16 @@ def built_subjects(project: Project, library: Library, built, layout: str | None
             continue
         if item.kind == "booklet":
             booklet = library.booklets[item.id]
-            subjects.append(Subject(item.id, item.pdf.data, booklet.source,
+            subjects.append(Subject(item.id, _bytes_of(item), booklet.source,
                                     project.show(project.layouts / booklet.layout), library.brand.disclaimer))
         else:
-            subjects.append(sheet_subject(project, library, item.id, item.pdf.data, layout))
+            subjects.append(sheet_subject(project, library, item.id, _bytes_of(item), layout))
     return subjects
+
+
+def _bytes_of(item) -> bytes:
+    """A built PDF's bytes: a build that wrote its PDFs keeps none in memory, so read the file."""
+    return item.pdf.data or item.path.read_bytes()
 
 
 def check_all(subjects: list[Subject]) -> list[Checked]:

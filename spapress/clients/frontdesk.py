@@ -23,6 +23,7 @@ from email import policy
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Iterator
 
 from ..builds.files import write_atomically
 from ..content.load import load_library, sheet_layouts
@@ -96,7 +97,8 @@ class FrontDesk:
         """The sheet as bytes (nothing written yet); its path is where its first version goes."""
         return make_client_pdf(self.press, visit, self.folder, self.records.planned_path(visit))
 
-    def make_many(self, visits: list[Visit]) -> list[ClientPdf]:
+    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
+        """The visits' sheets in order, each as soon as it is made (keep each one as it comes)."""
         return make_many(self.press, visits, self.folder, [self.records.planned_path(v) for v in visits])
 
     def keep(self, made: ClientPdf) -> ClientPdf:

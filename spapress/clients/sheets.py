@@ -13,6 +13,7 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Iterator
 
 from ..builds.pool import cores, each_made
 from ..content.locales import long_date
@@ -121,21 +122,30 @@ def _make_job(press: Press, job: tuple[int, Visit, Path, Path]) -> tuple[int, Cl
     return index, make_client_pdf(press, visit, folder, path)
 
 
-def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path] | None = None) -> list[ClientPdf]:
-    """Client sheets for a batch, in order; long batches use one process per core. `paths` are
-    where each would go (the records' planned paths), by default client_pdf_path's."""
+def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path] | None = None) -> Iterator[ClientPdf]:
+    """Client sheets for a batch, yielded in the visits' order as they are made; long batches use
+    one process per core. `paths` are where each would go (the records' planned paths), by default
+    client_pdf_path's. Only sheets made ahead of the one awaited are held, so a caller that
+    writes each sheet out as it comes runs a batch of any size in bounded memory."""
     paths = paths or [client_pdf_path(folder, visit) for visit in visits]
     # Make the first sheet of each layout here, so every worker starts with its templates compiled.
-    done: dict[int, ClientPdf] = {}
+    ahead: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
     for index, visit in enumerate(visits):
         layout = visit.layout or press.library.sheets[visit.sheet].layout
         if layout not in seen_layouts:
             seen_layouts.add(layout)
-            done[index] = make_client_pdf(press, visit, folder, paths[index])
-    jobs = [(index, visit, folder, paths[index]) for index, visit in enumerate(visits) if index not in done]
+            ahead[index] = make_client_pdf(press, visit, folder, paths[index])
+    jobs = [(index, visit, folder, paths[index]) for index, visit in enumerate(visits) if index not in ahead]
     recipe = partial(Press, press.project, press.library)  # the library the visits were checked against
+    awaited = 0
     with closing(each_made(press, _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
                            recipe=recipe)) as results:
-        done.update(results)
-    return [done[i] for i in range(len(visits))]
+        for index, made in results:
+            ahead[index] = made
+            while awaited in ahead:
+                yield ahead.pop(awaited)
+                awaited += 1
+    while awaited in ahead:
+        yield ahead.pop(awaited)
+        awaited += 1

@@ -6,6 +6,8 @@
     styles.py     a layout's styles.yaml -> ReportLab paragraph styles
     fonts.py      the brand's TrueType families, and which characters they can draw
     inputs.py     pictures, SVG art and fonts checked before use: bounded, whole, nothing from outside the project
+    markup.py     escaping text for paragraph markup
+    cache.py      the small on-disk cache of parsed fonts and drawn art (plain data, versioned)
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line

@@ -6,15 +6,15 @@ sheet is plain arithmetic and nothing can spill onto a second page.
 
 from __future__ import annotations
 
+import io
+import json
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable
-from svglib.svglib import svg2rlg
+
+from . import cache
 
 UNBOUNDED = 1e6
 
@@ -202,26 +202,120 @@ class Gap(Flowable):
         pass
 
 
-@lru_cache(maxsize=64)
-def vector_art(path: Path) -> Drawing:
-    """An SVG file as a ReportLab drawing, read once per process."""
+class Art:
+    """An SVG picture: its size, and the PDF operators that paint it at the origin.
+
+    svglib and ReportLab's renderer work the operators out once (per file, per version of the
+    software: they are kept in the on-disk cache); every page then gets the very same operators
+    without parsing or walking the drawing again. Art whose operators would need resources of
+    the page (text, images, transparency) keeps its drawing and is rendered each time instead.
+    """
+
+    def __init__(self, path: Path, width: float, height: float, ops: tuple[str, ...] | None, entry: str = "",
+                 drawing=None):
+        self.path, self.width, self.height, self.ops = path, width, height, ops
+        self.entry, self._drawing = entry, drawing
+        self.replayable = True   # False once recording found operators that need the page's resources
+
+    @property
+    def drawing(self):
+        """The svglib drawing, parsed on first use."""
+        if self._drawing is None:
+            self._drawing = _parse_svg(self.path)
+        return self._drawing
+
+
+# Operators that use the page's resources (fonts, images, graphics states, shadings) or draw text:
+# art that uses any of them is not replayed, as the resource would be missing from the page.
+_RESOURCE_OPERATORS = frozenset(("Tf", "Do", "gs", "sh", "BI", "BT", "Tj", "TJ", "'", '"'))
+
+
+def _parse_svg(path: Path):
+    from svglib.svglib import svg2rlg  # lxml and svglib: only when a picture is not in the cache
+
     drawing = svg2rlg(str(path))
     if drawing is None:
-        raise ValueError(f"{path.name} is not a readable SVG file")
+        raise ValueError("svglib could not read it")
     return drawing
 
 
-def render_drawing(canvas, drawing: Drawing, x: float, y: float) -> None:
-    """renderPDF.draw, but starting from the canvas's own font instead of Helvetica.
+def _cached_art(path: Path, entry: str) -> Art | None:
+    raw = cache.read(entry)
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw)
+        width, height, ops = float(stored["width"]), float(stored["height"]), stored["ops"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(ops, list) and all(isinstance(op, str) for op in ops)):
+        return None
+    return Art(path, width, height, tuple(ops), entry)
+
+
+def vector_art(path: Path) -> Art:
+    """An SVG file as Art, read once per process while the file stays as it is (and worked out
+    once per version of its bytes, see Art)."""
+    stat = path.stat()
+    return _vector_art(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _vector_art(path: Path, size: int, mtime: int) -> Art:
+    entry = cache.entry_name("art", path.read_bytes())
+    art = _cached_art(path, entry)
+    if art is not None:
+        return art
+    drawing = _parse_svg(path)
+    return Art(path, drawing.width, drawing.height, None, entry, drawing)
+
+
+def _record(art: Art, font_name: str) -> None:
+    """Work out the art's operators on a scratch canvas starting from the same font, and keep them."""
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    drawing = art.drawing
+    drawing.initialFontName = font_name
+    scratch = Canvas(io.BytesIO(), initialFontName=font_name)
+    start = len(scratch._code)
+    renderPDF.draw(drawing, scratch, 0, 0, showBoundary=False)
+    ops = tuple(scratch._code[start:])
+    if any(_RESOURCE_OPERATORS.intersection(op.split()) for op in ops):
+        art.replayable = False
+        return
+    art.ops = ops
+    cache.write(art.entry, json.dumps({"width": art.width, "height": art.height, "ops": ops}).encode())
+
+
+def render_drawing(canvas, art: Art, x: float, y: float) -> None:
+    """renderPDF.draw, but starting from the canvas's own font instead of Helvetica, and
+    replaying the art's recorded operators where they are exactly what it would write.
 
     ReportLab's drawing renderer otherwise selects its default font even for drawings with
-    no text, which puts an unembedded Helvetica into the PDF.
+    no text, which puts an unembedded Helvetica into the PDF. Selecting a TrueType font writes
+    no operator at all, so with one the operators of art without text never depend on the page.
     """
+    if art.replayable and x == 0 and y == 0 and _is_truetype(canvas._initialFontName):
+        if art.ops is None:
+            _record(art, canvas._initialFontName)
+        if art.ops is not None:
+            canvas._code.extend(art.ops)
+            return
+    from reportlab.graphics import renderPDF
+
+    drawing = art.drawing
     drawing.initialFontName = canvas._initialFontName
     renderPDF.draw(drawing, canvas, x, y, showBoundary=False)
 
 
-def draw_vector(canvas, drawing: Drawing, x: float, y: float, width: float, height: float) -> None:
+def _is_truetype(font_name: str) -> bool:
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    return bool(getattr(getFont(font_name), "_dynamicFont", False))
+
+
+def draw_vector(canvas, drawing: Art, x: float, y: float, width: float, height: float) -> None:
     """Draw art scaled to fit a width x height box at (x, y), keeping its proportions, centred."""
     scale = min(width / drawing.width, height / drawing.height)
     canvas.saveState()
@@ -232,7 +326,7 @@ def draw_vector(canvas, drawing: Drawing, x: float, y: float, width: float, heig
 
 
 class VectorArt(Flowable):
-    def __init__(self, drawing: Drawing, width: float, height: float | None, align="center",
+    def __init__(self, drawing: Art, width: float, height: float | None, align="center",
                  space_before=0.0, space_after=0.0):
         super().__init__()
         self.drawing, self.art_width = drawing, width
@@ -273,9 +367,29 @@ class BodyMap(VectorArt):
                        self.fill, self.text_color, self.font_name, ring=self.ring)
 
 
+@lru_cache(maxsize=1)
+def _qr_encoder():
+    """ReportLab's QR encoder module on its own. Importing it the usual way runs the barcode
+    package's __init__, which imports every barcode widget ReportLab has (a cost on every start);
+    the encoder itself needs only the standard library."""
+    import importlib.util
+
+    import reportlab.graphics
+
+    path = Path(reportlab.graphics.__file__).parent / "barcode" / "qrencoder.py"
+    spec = importlib.util.spec_from_file_location("spapress_qrencoder", path)
+    if spec is None or not path.is_file():
+        from reportlab.graphics.barcode import qrencoder
+        return qrencoder
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @lru_cache(maxsize=32)
 def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     """The dark/light grid of a QR code for url (error correction M), encoded once per process."""
+    qrencoder = _qr_encoder()
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()

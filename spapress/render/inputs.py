@@ -113,12 +113,10 @@ def check_svg(path: Path, roots: tuple[Path, ...]) -> None:
 @lru_cache(maxsize=256)
 def _check_svg(path: Path, roots: tuple[Path, ...], size: int, mtime: int) -> None:
     _references(path, roots, strict=True, seen=frozenset())
-    from svglib.svglib import svg2rlg
+    from .flowables import vector_art
 
     try:
-        drawing = svg2rlg(str(path))  # this very file (the drawing cache is keyed by name only)
-        if drawing is None:
-            raise ValueError("svglib could not read it")
+        drawing = vector_art(path)  # svglib's reading, or the cache's of these very bytes read before
     except Exception as err:  # svglib's failures come in many kinds
         raise InputProblem(path, f"cannot be drawn as SVG art ({str(err)[:80] or type(err).__name__})") from None
     if not all(math.isfinite(v) and v > 0 for v in (drawing.width, drawing.height)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
-from xml.sax.saxutils import escape
+from ..markup import escape
 
 from ...content.load import BRAND_COLOR
 from ...content.model import Brand, Project

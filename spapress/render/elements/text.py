@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from xml.sax.saxutils import escape
+from ..markup import escape
 
 from reportlab.platypus import Paragraph
 

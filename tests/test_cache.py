@@ -1,0 +1,90 @@
+"""The on-disk cache of parsed fonts and drawn art, and what a cold start imports.
+
+Each run is a new Python process (the cache's whole point is what a new process can skip),
+with SPAPRESS_CACHE pointing into the test's own folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+
+REPO = Path(__file__).resolve().parent.parent
+SHEET = "why-backs-get-tense"
+
+# Run one build in a new process and report which heavy modules it imported.
+PROBE = """
+import sys
+from pathlib import Path
+from spapress.cli.main import main
+code = main(sys.argv[2:], project=Path(sys.argv[1]))
+heavy = ("svglib", "multiprocessing", "urllib.request", "http.client", "ssl", "email",
+         "reportlab.graphics.barcode")
+print(code, *sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def build(site, cache: Path | str, *argv: str) -> list[str]:
+    env = dict(os.environ, SPAPRESS_CACHE=str(cache))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(site.root), *argv, "-q"], env=env, cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_bytes(site, tmp_path):
+    cache = tmp_path / "cache"
+    first = build(site, cache, SHEET, "--force")
+    made = digest(site.pdf(SHEET))
+    kinds = sorted(name.split("-")[0] for name in os.listdir(cache))
+    assert kinds == ["art"] + ["font"] * 7   # the logo, and the seven faces of the brand's two families
+    assert "svglib" in first  # nothing cached yet: the art was parsed
+
+    second = build(site, cache, SHEET, "--force")
+    assert second == ["0"]  # no svglib, no pool, no mail or web modules, no barcode widgets
+    assert digest(site.pdf(SHEET)) == made
+
+    off = build(site, "off", SHEET, "--force")
+    assert off[0] == "0" and digest(site.pdf(SHEET)) == made
+
+
+def test_damaged_or_foreign_cache_entries_are_ignored(site, tmp_path):
+    cache = tmp_path / "cache"
+    build(site, cache, SHEET, "--force")
+    made = digest(site.pdf(SHEET))
+    for entry in cache.iterdir():
+        if entry.name.startswith("art-"):
+            entry.write_text(json.dumps({"width": 1, "height": 1, "ops": [1, 2]}))  # not operators
+        else:
+            entry.write_bytes(b"\xff\x00 not marshal data")
+    assert build(site, cache, SHEET, "--force")[0] == "0"
+    assert digest(site.pdf(SHEET)) == made
+
+
+def test_edited_art_is_never_served_from_the_cache(site, tmp_path):
+    cache = tmp_path / "cache"
+    build(site, cache, SHEET, "--force")
+    before = pypdf.PdfReader(site.pdf(SHEET)).pages[0].get_contents().get_data()
+    logo = site.path("handouts/logo.svg")
+    logo.write_text(logo.read_text(encoding="utf-8").replace("<svg ", '<svg data-edited="1" ', 1)
+                    .replace("</svg>", '<rect x="1" y="1" width="7" height="7" fill="#123456"/></svg>'),
+                    encoding="utf-8")
+    build(site, cache, SHEET, "--force")
+    after = pypdf.PdfReader(site.pdf(SHEET)).pages[0].get_contents().get_data()
+    assert after != before and b".070588 .203922 .337255 rg" in after  # the new square, in #123456
+
+
+def test_an_unwritable_cache_folder_changes_nothing(site, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert build(site, blocker / "cache", SHEET, "--force")[0] == "0"
+    assert site.pdf(SHEET).stat().st_size > 0
