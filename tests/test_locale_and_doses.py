@@ -103,7 +103,7 @@ def test_the_card_shows_the_picked_dose_so_plan_and_card_agree(site):
     assert run.code == 0, run.err
     text = text_of(site.path(f"clients/{DAY}/ana-lima-stress-relief-points.pdf"))
     assert "Top of the shoulders: 1.5 minutes, twice a day" in text        # the plan
-    assert "pressure; 1.5 minutes, twice a day." in text                    # the card
+    assert "for 1.5 minutes, twice a day." in text                          # the card
     assert "1–2 min" not in text
 
 
