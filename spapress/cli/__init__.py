@@ -9,9 +9,10 @@
     printing.py   make_pdfs.py print: handouts, booklets and client sheets to a printer
     outbox.py     make_pdfs.py outbox: emails waiting to go, and --retry
     send_log.py   make_pdfs.py send-log: who was sent what, and when
+    desk.py       make_pdfs.py desk: the front desk in the browser
     reference.py  make_pdfs.py reference: the reference pages in docs/
 
-May import everything below it: clients/, builds/, render/, content/.
+May import everything below it: desk/, clients/, builds/, render/, content/.
 """
 
 from .main import main

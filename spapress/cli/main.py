@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("outbox", "list emails waiting to be sent; --retry sends them"),
     "send-log": ("send_log", "list who was sent which client sheet, and when"),
     "watch": ("watch", "rebuild handouts and booklets each time a file in handouts/ or layouts/ is saved"),
+    "desk": ("desk", "open the front desk in the browser: make, preview, print and email client sheets"),
     "reference": ("reference", "write the reference pages in docs/ from the declarations in the code"),
 }
 

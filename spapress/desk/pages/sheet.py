@@ -1,0 +1,185 @@
+"""The client sheet page: the form, the live preview, and Download, Print and Email.
+
+Every button checks what was typed with the same checker as the command line, and makes the
+sheet with the same press; a problem is shown next to its field and nothing is made or sent.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+
+from ..actions import MAX_COPIES, MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, PressError
+from ..day import EMPTY, DeskVisit
+from ..preview import page_png
+from . import day, desk
+
+blueprint = Blueprint("sheet", __name__)
+
+LABELS = {"name": "Client name", "email": "Client email", "therapist": "Therapist", "date": "Visit date",
+          "handout": "Handout", "note": "Note", "layout": "Layout", "points": "Points", "techniques": "Techniques",
+          "tools": "Tools", "printer": "Printer", "copies": "Copies"}  # a problem's field -> what the page calls it
+MINUTES = ("1", "2", "3", "5", "10", "15", "20", "30")
+
+
+def read_form(form) -> dict:
+    """The visit's fields from the posted form, as typed; picks become ID:MINUTES:TIMES."""
+    values = {name: form.get(name, "") for name in ("name", "email", "therapist", "date", "handout", "note")}
+    for kind in PICK_KINDS:
+        specs = []
+        for item in form.getlist(kind):
+            minutes = form.get(f"{kind}-{item}-minutes", "").strip()
+            times = form.get(f"{kind}-{item}-times", "").strip()
+            specs.append(f"{item}:{minutes}:{times}".rstrip(":"))
+        values[kind] = specs
+    return values
+
+
+def doses(values: dict) -> dict:
+    """kind -> id -> (minutes, times) of the picks in the values, for the form's controls."""
+    found = {}
+    for kind in PICK_KINDS:
+        for spec in values.get(kind, []):
+            item, _, rest = spec.partition(":")
+            minutes, _, times = rest.partition(":")
+            found.setdefault(kind, {})[item] = (minutes, times)
+    return found
+
+
+def _visit_or_404(visit_id: str) -> DeskVisit:
+    visit = day().get(visit_id)
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _problems_of(visit: DeskVisit):
+    """The checked Visit and sheet, or the problems by field; nothing is written."""
+    checked, problems = desk().check(visit.values, "the form")
+    if problems:
+        return None, {p.field: p.message for p in problems}
+    made = desk().make(checked)
+    if made.problem:
+        return None, {"note": made.problem}
+    return made, {}
+
+
+def _page(visit: DeskVisit, problems: dict | None = None, status: int = 200, said: str | None = None,
+          print_form: dict | None = None):
+    library = desk().library
+    return render_template(
+        "sheet.html", visit=visit, values={**EMPTY, **visit.values}, doses=doses(visit.values),
+        problems=problems or {}, labels=LABELS, library=library, kinds=PICK_KINDS, said=said,
+        minutes_choices=MINUTES, max_minutes=MAX_MINUTES, max_times=MAX_TIMES, note_limit=NOTE_LIMIT,
+        printers=desk().printers(), max_copies=MAX_COPIES, print_form=print_form or {"copies": "1"},
+        today=date.today().isoformat(), content_problems=desk().problems), status
+
+
+@blueprint.get("/sheet/new")
+def new_sheet():
+    visit = day().add({**EMPTY, "date": date.today().isoformat()})
+    return _page(visit)
+
+
+@blueprint.get("/visit/<visit_id>")
+def show(visit_id: str):
+    return _page(_visit_or_404(visit_id))
+
+
+@blueprint.post("/visit/<visit_id>/check")
+def check(visit_id: str):
+    """The live preview: keep what was typed, make the sheet, say what is wrong by field."""
+    visit = _visit_or_404(visit_id)
+    visit.values = read_form(request.form)
+    made, problems = _problems_of(visit)
+    visit.preview = page_png(made.data) if made else None
+    said = {field: f"{LABELS[field]}: {message}" if field in LABELS else message for field, message in problems.items()}
+    return jsonify(problems=said, changed=visit.changed_since_email, ready=made is not None)
+
+
+@blueprint.get("/visit/<visit_id>/preview.png")
+def preview(visit_id: str):
+    visit = _visit_or_404(visit_id)
+    if visit.preview is None:
+        abort(404)
+    return Response(visit.preview, mimetype="image/png")
+
+
+@blueprint.post("/visit/<visit_id>")
+def act(visit_id: str):
+    """One of the form's buttons: preview, download, print or email (which first shows the letter)."""
+    visit = _visit_or_404(visit_id)
+    visit.values = read_form(request.form)
+    action = request.form.get("action", "preview")
+    print_form = {"printer": request.form.get("printer", ""), "copies": request.form.get("copies", "1"),
+                  "double_sided": bool(request.form.get("double_sided"))}
+    made, problems = _problems_of(visit)
+    if action == "email" and not problems and not made.visit.email:
+        problems = {"email": "is missing; it is needed to send the sheet"}
+    if action == "print":
+        problems.update(_print_problems(print_form))
+    if problems:
+        visit.preview = None
+        return _page(visit, problems, 422, print_form=print_form)
+    visit.preview = page_png(made.data)
+    if action == "download":
+        _keep(visit, made)
+        return send_file(io.BytesIO(made.data), mimetype="application/pdf", as_attachment=True,
+                         download_name=made.path.name)
+    if action == "print":
+        _keep(visit, made)
+        printed = desk().print_sheet(made.path, print_form["printer"] or None, int(print_form["copies"]),
+                                     print_form["double_sided"])
+        if printed.failure:
+            return _page(visit, {"printer": f"not printed: {printed.failure}"}, 422, print_form=print_form)
+        visit.printed += 1
+        return _page(visit, said=f"Printed ({printed.said}).", print_form=print_form)
+    if action == "email":
+        try:
+            letter = desk().letter(made)
+        except PressError as err:
+            return _page(visit, {"send": f"{err} (Settings page)"}, 422)
+        return render_template("email.html", visit=visit, letter=letter, corrected=visit.changed_since_email)
+    return _page(visit, said="Preview updated.", print_form=print_form)
+
+
+@blueprint.post("/visit/<visit_id>/send")
+def send(visit_id: str):
+    """Send from the letter page, with the sheet as it was typed when the letter was shown."""
+    visit = _visit_or_404(visit_id)
+    made, problems = _problems_of(visit)
+    if not problems and not made.visit.email:
+        problems = {"email": "is missing; it is needed to send the sheet"}
+    if problems:
+        return _page(visit, problems, 422)
+    corrected = visit.changed_since_email
+    _keep(visit, made)
+    try:
+        delivery = desk().send_corrected(made) if corrected else desk().email(made)
+    except PressError as err:
+        return _page(visit, {"send": f"{err} (Settings page)"}, 422)
+    if delivery.status == "waiting":
+        visit.waiting = True
+        return _page(visit, {"send": f"not sent: {delivery.detail}; it waits in the outbox (Outbox page)"}, 422)
+    visit.waiting = False
+    visit.emailed = dict(visit.values)
+    if delivery.status == "sent":
+        return _page(visit, said=f"Emailed to {delivery.recipient}.")
+    return _page(visit, said=f"Not sent again: {delivery.detail}.")
+
+
+def _keep(visit: DeskVisit, made) -> None:
+    desk().keep(made)
+    visit.kept = made.path
+
+
+def _print_problems(form: dict) -> dict:
+    problems = {}
+    if form["printer"] and not desk().printer_name_ok(form["printer"]):
+        problems["printer"] = "is not a printer name; pick one from the list"
+    copies = form["copies"].strip()
+    if not copies.isdigit() or not 1 <= int(copies) <= MAX_COPIES:
+        problems["copies"] = f"give a number from 1 to {MAX_COPIES}"
+    return problems

@@ -1,0 +1,40 @@
+"""Pictures of PDF pages for the browser: the live preview of a client sheet and the library's thumbnails.
+
+pypdfium2 draws the real PDF the press made, so what the desk sees is what prints. Thumbnails
+of built files are kept in memory by path, size and modification time.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+PREVIEW_WIDTH, THUMBNAIL_WIDTH = 620, 220
+_thumbnails: dict[tuple[str, int, int], bytes] = {}
+_pdfium_lock = threading.Lock()  # PDFium is not safe to call from two threads at once
+
+
+def page_png(pdf: bytes, width: int = PREVIEW_WIDTH) -> bytes:
+    """The first page of a PDF as a PNG about `width` pixels wide."""
+    with _pdfium_lock:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[0]
+            image = page.render(scale=width / page.get_width()).to_pil()
+            page.close()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)  # fast: the picture goes to a browser on this computer
+    return out.getvalue()
+
+
+def thumbnail_png(path: Path) -> bytes:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _thumbnails:
+        _thumbnails[key] = page_png(path.read_bytes(), THUMBNAIL_WIDTH)
+    return _thumbnails[key]

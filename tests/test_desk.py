@@ -1,0 +1,300 @@
+"""The desk app driven in a real browser: Debian's Chromium through chromedriver (Selenium).
+
+The app runs in a real waitress server on a free loopback port; mail goes to a real aiosmtpd on
+loopback and printing to the tests' own CUPS queue. One browser serves the whole module.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import threading
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pypdf
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import Site
+from test_email import MailServer, free_port
+from test_print import cups, pdfs_in  # noqa: F401  (cups is a fixture)
+
+from spapress.desk.actions import Desk
+from spapress.desk.app import create_app
+from spapress.desk.day import Day
+from spapress.desk.server import open_server
+
+DAY = "2026-11-24"
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+class DeskServer:
+    """The desk app served by waitress in a thread; each test gives it a fresh copy of the project."""
+
+    def __init__(self, root: Path, **options):
+        self.use(root)
+        self.port = free_port()
+        self.app = create_app(self.desk, port=self.port, **options)
+        self.server = open_server(self.app, "127.0.0.1", self.port)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def use(self, root: Path) -> None:
+        """Serve another copy of the project, as if the app had just been started for it."""
+        self.site = Site(root)
+        self.root = root
+        self.desk = Desk(root, root / "handouts", root / "layouts", root / "clients", root / "build")
+        if hasattr(self, "app"):
+            self.app.extensions.update(desk=self.desk, day=Day())
+
+    def mail_settings(self, port: int) -> None:
+        self.site.write("delivery.yaml", f"email:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n"
+                                         f"  sender: hello@facesspa.com\n  timeout: 5\n")
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def chromium() -> webdriver.Chrome:
+    """Headless Chromium with a throwaway profile; nothing reaches the internet."""
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), \
+        "install Debian's chromium and chromium-driver (see .ci/run)"
+    profile = tempfile.mkdtemp(prefix="spapress-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", "--window-size=1280,800"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.profile_folder = profile
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = chromium()
+    yield driver
+    driver.quit()
+    shutil.rmtree(driver.profile_folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    served = DeskServer(tmp_path_factory.mktemp("desk") / "site")
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def app(server, tmp_path):
+    server.use(tmp_path / "site")
+    return server
+
+
+@pytest.fixture
+def mail():
+    port = free_port()
+    with MailServer(port) as recorder:
+        recorder.port = port
+        yield recorder
+
+
+def wait(browser, condition, seconds: float = 15):
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def text_of(browser, element_id: str) -> str:
+    return browser.find_element(By.ID, element_id).text
+
+
+def fill(browser, **fields) -> None:
+    for name, value in fields.items():
+        element = browser.find_element(By.ID, name)
+        if element.tag_name == "select":
+            Select(element).select_by_value(value)
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def new_sheet(browser, app, **fields) -> None:
+    browser.get(app.url + "/sheet/new")
+    fill(browser, **{"name": "Ana Lima", "therapist": "Sam", "date": DAY, "handout": "stress-relief-points", **fields})
+
+
+def preview_shown(browser) -> bool:
+    return browser.execute_script("const p = document.getElementById('preview');"
+                                  "return !p.hidden && p.complete && p.naturalWidth > 400;")
+
+
+def press(browser, label: str) -> None:
+    """Press a button and wait for the page it leads to."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    wait(browser, staleness_of(page))
+
+
+def kept_sheet(app) -> Path:
+    return app.root / "clients" / DAY / "ana-lima-stress-relief-points.pdf"
+
+
+def test_a_sheet_typed_in_the_form_is_previewed_live(browser, app):
+    new_sheet(browser, app)
+    wait(browser, preview_shown)
+    labels = {field: browser.find_element(By.XPATH, f"//label[@for='{field}']").text
+              for field in ("name", "email", "therapist", "date", "handout", "note")}
+    assert list(labels.values()) == ["Client name", "Client email", "Therapist", "Visit date", "Handout", "Note"]
+    browser.find_element(By.ID, "points-top-of-shoulders").click()
+    Select(browser.find_element(By.NAME, "points-top-of-shoulders-minutes")).select_by_visible_text("2")
+    fill(browser, date="2026-02-30")   # no such day: refused next to the field, no preview
+    wait(browser, lambda b: text_of(b, "date-problem").startswith("Visit date: "))
+    assert "2026-02-30" in text_of(browser, "date-problem")
+    fill(browser, date=DAY, note="Ease off the left shoulder.")
+    wait(browser, lambda b: not b.find_element(By.ID, "date-problem").is_displayed() and preview_shown(b))
+    assert "of 400 characters left" in text_of(browser, "note-room")
+    press(browser, "Preview")
+    assert text_of(browser, "said") == "Preview updated."
+    assert browser.find_element(By.ID, "points-top-of-shoulders").is_selected()
+    assert not kept_sheet(app).exists(), "a preview writes nothing"
+
+
+def test_a_sheet_is_emailed_after_the_letter_is_shown(browser, app, mail):
+    app.mail_settings(mail.port)
+    new_sheet(browser, app, email="ana@example.com")
+    press(browser, "Email")
+    assert text_of(browser, "letter-to") == "ana@example.com"
+    assert "Faces Spa" in text_of(browser, "letter-subject")
+    assert mail.messages == [], "nothing goes before Send"
+    press(browser, "Send")
+    assert text_of(browser, "said") == "Emailed to ana@example.com."
+    (sender, recipients, raw), = mail.messages
+    message = message_from_bytes(raw, policy=policy.default)
+    (attachment,) = list(message.iter_attachments())
+    assert recipients == ["ana@example.com"]
+    assert attachment.get_content() == kept_sheet(app).read_bytes()
+    assert "Ana Lima" in pypdf.PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()
+
+
+def test_an_email_without_an_address_is_refused_at_the_field(browser, app, mail):
+    app.mail_settings(mail.port)
+    new_sheet(browser, app, email="ana@example.com, bo@example.com")
+    press(browser, "Email")
+    assert "more than one address" in text_of(browser, "email-problem")
+    fill(browser, email="")
+    press(browser, "Email")
+    assert text_of(browser, "email-problem") == "Client email: is missing; it is needed to send the sheet"
+    assert mail.messages == [] and not kept_sheet(app).exists()
+
+
+def test_a_sheet_is_printed_on_the_chosen_printer(browser, app, cups):  # noqa: F811
+    printer, _home = cups
+    before = len(printer.jobs)
+    new_sheet(browser, app)
+    Select(browser.find_element(By.ID, "printer")).select_by_visible_text("Desk")
+    fill(browser, copies="2")
+    press(browser, "Print")
+    assert text_of(browser, "said").startswith("Printed (request id is Desk-")
+    copies = pdfs_in(printer.wait_for(before + 1)[before])
+    assert copies == [kept_sheet(app).read_bytes()] * 2
+
+
+def test_a_changed_note_shows_send_corrected_version_and_never_sends_twice(browser, app, mail):
+    app.mail_settings(mail.port)
+    new_sheet(browser, app, email="ana@example.com", note="Rest today.")
+    press(browser, "Email")
+    press(browser, "Send")
+    assert text_of(browser, "said") == "Emailed to ana@example.com."
+    assert browser.find_element(By.ID, "email-button").text == "Email"
+    note = browser.find_element(By.ID, "note")
+    note.send_keys(" Ice the shoulder tonight.")
+    wait(browser, lambda b: b.find_element(By.ID, "email-button").text == "Send corrected version")
+    press(browser, "Send corrected version")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Send the corrected version"
+    press(browser, "Send corrected version")
+    assert text_of(browser, "said").startswith("Not sent again: already sent on ")
+    assert len(mail.messages) == 1
+    assert "Ice the shoulder tonight." in pypdf.PdfReader(kept_sheet(app)).pages[0].extract_text()
+
+
+def test_a_days_file_is_loaded_and_worked_through(browser, app, cups):  # noqa: F811
+    printer, _home = cups
+    before = len(printer.jobs)
+    day = app.site.write("today.csv", f"name,therapist,handout,date,points,note\n"
+                                      f"Ana Lima,Sam,stress-relief-points,{DAY},top-of-shoulders:2:3,Rest today.\n"
+                                      f"Bo Chen,Sam,no-such-handout,{DAY},,\n"
+                                      f"Cy Park,Lee,self-massage-tools,{DAY},,\n")
+    browser.get(app.url + "/today")
+    browser.find_element(By.ID, "day").send_keys(str(day))
+    press(browser, "Load the day")
+    assert "Loaded 2 visits from today.csv; 1 row need fixing" in browser.find_element(By.CSS_SELECTOR, ".said").text
+    assert "row 2 (Bo Chen): handout: no handout 'no-such-handout'" in browser.find_element(By.CSS_SELECTOR, ".lines").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.visits tbody tr")
+    assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Ana Lima", "Cy Park"]
+    assert all("nothing yet" in r.text for r in rows)
+    page = browser.find_element(By.TAG_NAME, "html")
+    rows[0].find_element(By.CSS_SELECTOR, "a.button").send_keys("\n")  # the keyboard alone
+    wait(browser, staleness_of(page))
+    assert browser.find_element(By.ID, "name").get_attribute("value") == "Ana Lima"
+    assert browser.find_element(By.ID, "points-top-of-shoulders").is_selected()
+    assert Select(browser.find_element(By.NAME, "points-top-of-shoulders-times")).first_selected_option.text == "3"
+    wait(browser, preview_shown)
+    Select(browser.find_element(By.ID, "printer")).select_by_visible_text("Desk")
+    press(browser, "Print")
+    assert text_of(browser, "said").startswith("Printed")
+    printer.wait_for(before + 1)
+    browser.get(app.url + "/today")
+    first = browser.find_elements(By.CSS_SELECTOR, "table.visits tbody tr")[0]
+    assert [c.text for c in first.find_elements(By.CSS_SELECTOR, ".chip")] == ["sheet made", "printed"]
+
+
+def test_the_outbox_is_retried_once_the_server_answers(browser, app):
+    port = free_port()
+    app.mail_settings(port)  # nothing listens there yet
+    new_sheet(browser, app, email="ana@example.com")
+    press(browser, "Email")
+    press(browser, "Send")
+    assert text_of(browser, "send-problem").startswith("not sent: the mail server 127.0.0.1:")
+    browser.get(app.url + "/outbox")
+    waiting = browser.find_element(By.CSS_SELECTOR, "table tbody tr").text
+    assert "Ana Lima" in waiting and "refused the connection" in waiting
+    with MailServer(port) as recorder:
+        press(browser, "Retry")
+        assert text_of(browser, "retry-said") == "Sent stress-relief-points to Ana Lima <ana@example.com>."
+        assert browser.find_element(By.ID, "outbox-empty").text == "Nothing is waiting."
+        assert len(recorder.messages) == 1
+    fill(browser, client="ana")
+    press(browser, "Search")
+    history = browser.find_element(By.ID, "history").text
+    assert "ana@example.com" in history and "sent" in history
+    fill(browser, client="nobody")
+    press(browser, "Search")
+    assert "Nothing sent to a client named like that." in browser.page_source
+
+
+def test_mail_is_set_up_and_a_test_email_arrives(browser, app, mail):
+    browser.get(app.url + "/settings")
+    fill(browser, host="127.0.0.1", port=str(mail.port), security="none", sender="hello@facesspa.com",
+         sender_name="Faces Spa")
+    press(browser, "Save")
+    assert text_of(browser, "settings-said") == "Saved."
+    assert "port: " + str(mail.port) in (app.root / "delivery.yaml").read_text()
+    fill(browser, to="desk@example.com")
+    press(browser, "Send test email")
+    assert text_of(browser, "test-said") == "Sent to desk@example.com."
+    (_sender, recipients, raw), = mail.messages
+    assert recipients == ["desk@example.com"] and b"Subject: Test message from the front desk" in raw
+    fill(browser, security="starttls", host="smtp.example.com")  # a form that is refused changes nothing
+    browser.find_element(By.ID, "port").clear()
+    fill(browser, sender="not an address")
+    press(browser, "Save")
+    assert text_of(browser, "sender-problem") == ("Sender address: 'not an address' is not a valid email address; "
+                                                  "write it like 'hello@example.com'")
+    assert "smtp.example.com" not in (app.root / "delivery.yaml").read_text()
