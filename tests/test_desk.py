@@ -28,7 +28,7 @@ from test_print import cups, pdfs_in  # noqa: F401  (cups is a fixture)
 from spapress.desk.actions import Desk
 from spapress.desk.app import create_app
 from spapress.desk.day import Day
-from spapress.desk.server import open_server
+from spapress.desk.server import open_server, stop
 
 DAY = "2026-11-24"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -59,7 +59,9 @@ class DeskServer:
                                          f"  sender: hello@facesspa.com\n  timeout: 5\n")
 
     def close(self) -> None:
-        self.server.close()
+        stop(self.server)
+        self.thread.join(10)
+        self.server.task_dispatcher.shutdown()
 
 
 def chromium() -> webdriver.Chrome:
@@ -135,11 +137,12 @@ def preview_shown(browser) -> bool:
                                   "return !p.hidden && p.complete && p.naturalWidth > 400;")
 
 
-def press(browser, label: str) -> None:
+def press(browser, label: str, *, leads_to_a_page: bool = True) -> None:
     """Press a button and wait for the page it leads to."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    wait(browser, staleness_of(page))
+    if leads_to_a_page:
+        wait(browser, staleness_of(page))
 
 
 def kept_sheet(app) -> Path:

@@ -30,3 +30,11 @@ def serve(server, *, open_browser: bool) -> None:
         server.run()
     finally:
         server.close()
+
+
+def stop(server) -> None:
+    """End a server that runs in another thread: its own loop closes every connection, then returns."""
+    def close_all():
+        for channel in list(server._map.values()):
+            channel.close()
+    server.trigger.pull_trigger(close_all)
