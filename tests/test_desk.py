@@ -264,7 +264,8 @@ def test_the_outbox_is_retried_once_the_server_answers(browser, app):
     new_sheet(browser, app, email="ana@example.com")
     press(browser, "Email")
     press(browser, "Send")
-    assert text_of(browser, "send-problem").startswith("not sent: the mail server 127.0.0.1:")
+    assert text_of(browser, "alert").startswith("Not sent: the mail server 127.0.0.1:")
+    assert text_of(browser, "alert").endswith("The sheet waits in the outbox; Retry it from the Outbox page.")
     browser.get(app.url + "/outbox")
     waiting = browser.find_element(By.CSS_SELECTOR, "table tbody tr").text
     assert "Ana Lima" in waiting and "refused the connection" in waiting

@@ -67,11 +67,11 @@ def _problems_of(visit: DeskVisit):
 
 
 def _page(visit: DeskVisit, problems: dict | None = None, status: int = 200, said: str | None = None,
-          print_form: dict | None = None):
+          print_form: dict | None = None, alert: str | None = None):
     library = desk().library
     return render_template(
         "sheet.html", visit=visit, values={**EMPTY, **visit.values}, doses=doses(visit.values),
-        problems=problems or {}, labels=LABELS, library=library, kinds=PICK_KINDS, said=said,
+        problems=problems or {}, labels=LABELS, alert=alert, library=library, kinds=PICK_KINDS, said=said,
         minutes_choices=MINUTES, max_minutes=MAX_MINUTES, max_times=MAX_TIMES, note_limit=NOTE_LIMIT,
         printers=desk().printers(), max_copies=MAX_COPIES, print_form=print_form or {"copies": "1"},
         today=date.today().isoformat(), content_problems=desk().problems), status
@@ -133,7 +133,7 @@ def act(visit_id: str):
         printed = desk().print_sheet(made.path, print_form["printer"] or None, int(print_form["copies"]),
                                      print_form["double_sided"])
         if printed.failure:
-            return _page(visit, {"printer": f"not printed: {printed.failure}"}, 422, print_form=print_form)
+            return _page(visit, status=422, print_form=print_form, alert=f"Not printed: {printed.failure}.")
         visit.printed += 1
         return _page(visit, said=f"Printed ({printed.said}).", print_form=print_form)
     if action == "email":
@@ -162,7 +162,8 @@ def send(visit_id: str):
         return _page(visit, {"send": f"{err} (Settings page)"}, 422)
     if delivery.status == "waiting":
         visit.waiting = True
-        return _page(visit, {"send": f"not sent: {delivery.detail}; it waits in the outbox (Outbox page)"}, 422)
+        return _page(visit, status=422, alert=f"Not sent: {delivery.detail}. The sheet waits in the outbox; "
+                                              f"Retry it from the Outbox page.")
     visit.waiting = False
     visit.emailed = dict(visit.values)
     if delivery.status == "sent":
