@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-PREVIEW_WIDTH, THUMBNAIL_WIDTH = 620, 220
+PREVIEW_WIDTH, THUMBNAIL_WIDTH = 520, 220  # the preview column is 400 px: a little more keeps it sharp
 _thumbnails: dict[tuple[str, int, int], bytes] = {}
 _pdfium_lock = threading.Lock()  # PDFium is not safe to call from two threads at once
 
