@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 import tempfile
 import threading
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import keyring
 import pypdf
 import pytest
+from aiosmtpd.smtp import AuthResult
+from jaraco.classes.properties import classproperty
+from keyring.backend import KeyringBackend
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -23,7 +28,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import Site
 from test_email import MailServer, free_port
-from test_print import cups, pdfs_in  # noqa: F401  (cups is a fixture)
+from test_print import _program, cups, pdfs_in  # noqa: F401  (cups is a fixture)
 
 from spapress.desk.actions import Desk
 from spapress.desk.app import create_app
@@ -207,6 +212,18 @@ def test_a_sheet_is_printed_on_the_chosen_printer(browser, app, cups):  # noqa: 
     assert text_of(browser, "said").startswith("Printed (request id is Desk-")
     copies = pdfs_in(printer.wait_for(before + 1)[before])
     assert copies == [kept_sheet(app).read_bytes()] * 2
+    # A printer that refuses the job: said in one line, and the form stays as typed.
+    subprocess.run([_program("lpadmin"), "-p", "Closed", "-E", "-v", "socket://127.0.0.1:9", "-m", "raw"],
+                   check=True, capture_output=True)
+    subprocess.run([_program("cupsreject"), "Closed"], check=True, capture_output=True)
+    browser.refresh()
+    fill(browser, note="Rest today.")
+    Select(browser.find_element(By.ID, "printer")).select_by_visible_text("Closed")
+    press(browser, "Print")
+    assert text_of(browser, "alert") == ("Not printed: the printer 'Closed' is not accepting jobs; check it is "
+                                         "switched on and enabled.")
+    assert browser.find_element(By.ID, "note").get_attribute("value") == "Rest today."
+    assert len(printer.jobs) == before + 1
 
 
 def test_a_changed_note_shows_send_corrected_version_and_never_sends_twice(browser, app, mail):
@@ -302,3 +319,61 @@ def test_mail_is_set_up_and_a_test_email_arrives(browser, app, mail):
     assert text_of(browser, "sender-problem") == ("Sender address: 'not an address' is not a valid email address; "
                                                   "write it like 'hello@example.com'")
     assert "smtp.example.com" not in (app.root / "delivery.yaml").read_text()
+
+
+class MemoryKeychain(KeyringBackend):
+    """Stands in for the operating system's keychain (this machine has none): keyring's own backend API.
+    Never chosen by keyring on its own (it is not 'viable'); a test sets it."""
+
+    @classproperty
+    def priority(cls):
+        raise RuntimeError("set explicitly with keyring.set_keyring")
+
+    def __init__(self):
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.kept.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.kept.pop((service, username), None)
+
+
+def test_the_mail_password_goes_to_the_keychain_and_is_used_to_log_in(browser, app, monkeypatch):
+    monkeypatch.delenv("SPAPRESS_SMTP_PASSWORD", raising=False)
+    password, logins = "pa55-Kept-Away", []
+
+    def check_login(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == password.encode())
+
+    port = free_port()
+    browser.get(app.url + "/settings")
+    fill(browser, host="127.0.0.1", port=str(port), security="none", username="frontdesk",
+         password=password, sender="hello@facesspa.com")
+    press(browser, "Save")  # this machine has no keychain: refused, and nothing is written
+    assert text_of(browser, "settings-problem").startswith("Nothing was saved: this computer's keychain would "
+                                                           "not keep the password")
+    assert not (app.root / "delivery.yaml").exists()
+    keychain, before = MemoryKeychain(), keyring.get_keyring()
+    keyring.set_keyring(keychain)
+    try:
+        fill(browser, password=password)
+        press(browser, "Save")
+        assert text_of(browser, "settings-said") == "Saved. The password is kept in this computer's keychain."
+        assert list(keychain.kept.values()) == [password]
+        assert "A password is kept in this computer's keychain" in text_of(browser, "password-hint")
+        assert browser.find_element(By.ID, "password").get_attribute("value") == ""
+        assert password not in browser.page_source
+        assert password not in (app.root / "delivery.yaml").read_text()
+        with MailServer(port, authenticator=check_login, auth_require_tls=False) as recorder:
+            fill(browser, to="desk@example.com")
+            press(browser, "Send test email")
+            assert text_of(browser, "test-said") == "Sent to desk@example.com."
+            assert logins == [(b"frontdesk", password.encode())] and len(recorder.messages) == 1
+    finally:
+        keyring.set_keyring(before)

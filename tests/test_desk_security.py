@@ -229,3 +229,13 @@ def test_sharing_on_the_network_is_refused_without_a_passcode(site, monkeypatch)
     run = site.run("desk", "--set-passcode")
     assert run.code == 0 and "calm-waters" not in Path(site.root / ".desk-passcode").read_text()
     assert security.passcode_matches(Path(site.root / ".desk-passcode").read_text(), "calm-waters")
+
+
+def test_only_the_adapter_calls_the_package():
+    """The pages reach clients/ and builds/ through desk/actions.py alone, so there is one seam to move."""
+    from test_layers import imports, modules
+
+    known = modules(REPO / "spapress")
+    reaching = {name for name, path in known.items() if name.startswith("spapress.desk")
+                and any(t.startswith(("spapress.clients", "spapress.builds")) for t in imports(name, path, known))}
+    assert reaching == {"spapress.desk.actions"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from ..actions import MAX_COPIES, MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, PressError
 from ..day import EMPTY, DeskVisit
@@ -85,7 +85,14 @@ def new_sheet():
 
 @blueprint.get("/visit/<visit_id>")
 def show(visit_id: str):
-    return _page(_visit_or_404(visit_id))
+    visit = _visit_or_404(visit_id)
+    return _page(visit, said=visit.said.pop() if visit.said else None)
+
+
+def _done(visit: DeskVisit, said: str):
+    """After something was printed or sent, go on to a plain page, so reloading it does not do it again."""
+    visit.said.append(said)
+    return redirect(url_for("sheet.show", visit_id=visit.id), 303)
 
 
 @blueprint.post("/visit/<visit_id>/check")
@@ -135,7 +142,7 @@ def act(visit_id: str):
         if printed.failure:
             return _page(visit, status=422, print_form=print_form, alert=f"Not printed: {printed.failure}.")
         visit.printed += 1
-        return _page(visit, said=f"Printed ({printed.said}).", print_form=print_form)
+        return _done(visit, f"Printed ({printed.said}).")
     if action == "email":
         try:
             letter = desk().letter(made)
@@ -167,8 +174,8 @@ def send(visit_id: str):
     visit.waiting = False
     visit.emailed = dict(visit.values)
     if delivery.status == "sent":
-        return _page(visit, said=f"Emailed to {delivery.recipient}.")
-    return _page(visit, said=f"Not sent again: {delivery.detail}.")
+        return _done(visit, f"Emailed to {delivery.recipient}.")
+    return _done(visit, f"Not sent again: {delivery.detail}.")
 
 
 def _keep(visit: DeskVisit, made) -> None:
