@@ -23,7 +23,7 @@ from keyring.backend import KeyringBackend
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import Site
@@ -147,7 +147,18 @@ def press(browser, label: str, *, leads_to_a_page: bool = True) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
     if leads_to_a_page:
-        wait(browser, staleness_of(page))
+        wait(browser, left(page))
+
+
+def left(page):
+    """Whether the browser has left the page (the element's document is gone)."""
+    def gone(_browser) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # stale, or the document went away while asking
+            return True
+        return False
+    return gone
 
 
 def kept_sheet(app) -> Path:
@@ -261,7 +272,7 @@ def test_a_days_file_is_loaded_and_worked_through(browser, app, cups):  # noqa: 
     assert all("nothing yet" in r.text for r in rows)
     page = browser.find_element(By.TAG_NAME, "html")
     rows[0].find_element(By.CSS_SELECTOR, "a.button").send_keys("\n")  # the keyboard alone
-    wait(browser, staleness_of(page))
+    wait(browser, left(page))
     assert browser.find_element(By.ID, "name").get_attribute("value") == "Ana Lima"
     assert browser.find_element(By.ID, "points-top-of-shoulders").is_selected()
     assert Select(browser.find_element(By.NAME, "points-top-of-shoulders-times")).first_selected_option.text == "3"
@@ -377,3 +388,24 @@ def test_the_mail_password_goes_to_the_keychain_and_is_used_to_log_in(browser, a
             assert logins == [(b"frontdesk", password.encode())] and len(recorder.messages) == 1
     finally:
         keyring.set_keyring(before)
+
+
+def test_the_library_rebuilds_and_says_content_mistakes_in_plain_words(browser, app):
+    for extra in [*app.root.glob("handouts/booklets/*.yaml"), *app.root.glob("handouts/sheets/*.yaml")]:
+        if extra.stem != "stress-relief-points":
+            extra.unlink()  # one handout keeps the build short
+    app.site.edit("handouts/points/top-of-shoulders.yaml", "duration:", "duraton:")
+    browser.get(app.url + "/library")
+    assert "Not built yet: press Rebuild." in browser.page_source
+    press(browser, "Rebuild")
+    wait(browser, lambda b: "fix each line below" in b.find_element(By.ID, "rebuild-said").text)
+    assert ("handouts/points/top-of-shoulders.yaml:9: unknown key 'duraton' (did you mean 'duration'?)"
+            in text_of(browser, "rebuild-said"))
+    assert not (app.root / "build" / "stress-relief-points.pdf").exists()
+    app.site.edit("handouts/points/top-of-shoulders.yaml", "duraton:", "duration:")
+    press(browser, "Rebuild")
+    wait(browser, lambda b: "1 made, 0 unchanged" in b.find_element(By.ID, "rebuild-said").text)
+    card = browser.find_element(By.CSS_SELECTOR, ".card")
+    assert card.find_element(By.TAG_NAME, "img").get_attribute("naturalWidth") == "220"
+    link = card.find_element(By.CSS_SELECTOR, "a.button").get_attribute("href")
+    assert link == app.url + "/files/build/stress-relief-points.pdf"

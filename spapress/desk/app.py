@@ -50,6 +50,10 @@ def create_app(desk: Desk, *, port: int, shared: bool = False, passcode_hash: st
         css = ":root {" + " ".join(f"--{name}: {value};" for name, value in colors.items()) + "}\n"
         return Response(css, mimetype="text/css")
 
+    @app.get("/favicon.ico")
+    def no_icon():
+        return Response(status=204)  # browsers ask for one; the desk has none
+
     @app.context_processor
     def brand_name():
         library = current_app.extensions["desk"].library

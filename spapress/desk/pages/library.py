@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from ..actions import MAX_COPIES
 from ..preview import thumbnail_png
@@ -79,8 +79,9 @@ def print_item():
 
 @blueprint.post("/library/rebuild")
 def rebuild():
-    started = desk().start_rebuild()
-    return _page(said="Rebuilding…" if started else "A rebuild is already running.", status=202 if started else 200)
+    """Start bringing build/ up to date; the Library page shows its progress and then what it did."""
+    desk().start_rebuild()  # a second press while one runs just shows the running one
+    return redirect(url_for("library.page"), 303)
 
 
 @blueprint.get("/library/rebuild.json")

@@ -90,7 +90,7 @@ function rebuildProgress(form) {
           if (state.total) { bar.max = state.total; bar.value = state.done; }
           setTimeout(poll, 400);
         } else {
-          window.location.assign(window.location.pathname);
+          window.location.assign(form.dataset.page);
         }
       });
   }
