@@ -42,8 +42,8 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 class DeskServer:
     """The desk app served by waitress in a thread; each test gives it a fresh copy of the project."""
 
-    def __init__(self, root: Path, **options):
-        self.use(root)
+    def __init__(self, root: Path, prepare=None, **options):
+        self.use(root, prepare)
         self.port = free_port()
         self.app = create_app(self.desk, port=self.port, **options)
         self.server = open_server(self.app, "127.0.0.1", self.port)
@@ -51,10 +51,12 @@ class DeskServer:
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def use(self, root: Path) -> None:
-        """Serve another copy of the project, as if the app had just been started for it."""
+    def use(self, root: Path, prepare=None) -> None:
+        """Serve another copy of the project (first changed by prepare(site)), as if the app had just been started."""
         self.site = Site(root)
         self.root = root
+        if prepare:
+            prepare(self.site)
         self.desk = Desk(root, root / "handouts", root / "layouts", root / "clients", root / "build")
         if hasattr(self, "app"):
             self.app.extensions.update(desk=self.desk, day=Day())

@@ -239,3 +239,26 @@ def test_only_the_adapter_calls_the_package():
     reaching = {name for name, path in known.items() if name.startswith("spapress.desk")
                 and any(t.startswith(("spapress.clients", "spapress.builds")) for t in imports(name, path, known))}
     assert reaching == {"spapress.desk.actions"}
+
+
+def test_with_broken_content_every_page_says_what_to_fix_and_nothing_is_made(tmp_path):
+    server = DeskServer(tmp_path / "site",
+                        lambda site: site.edit("handouts/points/top-of-shoulders.yaml", "duration:", "duraton:"))
+    site = server.site
+    try:
+        visitor = Http(server.port)
+        for page in ("/today", "/sheet/new", "/library", "/outbox", "/settings"):
+            answer, text = visitor.request("GET", page)
+            assert answer.status == 200, page
+            assert (b"handouts/points/top-of-shoulders.yaml:9: unknown key &#39;duraton&#39; "
+                    b"(did you mean &#39;duration&#39;?)") in text, page
+        _answer, page = visitor.request("GET", "/sheet/new")
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+        action = re.search(rb'<form method="post" action="(/visit/[^"]+)" id="sheet-form"', page).group(1).decode()
+        answer, text = visitor.request("POST", action, {"csrf_token": token, "name": "Ana", "therapist": "Sam",
+                                                        "handout": "stress-relief-points", "action": "download"})
+        assert answer.status == 422
+        assert b"Handout: the handouts need fixing first" in text
+        assert not (site.root / "clients").exists()
+    finally:
+        server.close()

@@ -32,7 +32,7 @@ from ..clients.sheets import ClientPdf, client_card
 from ..clients.smtp import DeliveryFailed
 from ..clients.visits import MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, FieldProblem, Visit
 from ..content.model import Library, Project
-from ..errors import ContentError, PressError
+from ..errors import ContentError, NeedsSetup, PressError
 
 __all__ = ["Desk", "SettingsRefused", "FieldProblem", "Visit", "ClientPdf", "Printed", "Delivery", "Waiting", "Entry",
            "MAX_MINUTES", "MAX_TIMES", "NOTE_LIMIT", "PICK_KINDS", "MAX_COPIES", "SECURITY", "PressError"]
@@ -121,7 +121,8 @@ class Desk:
 
     def _front(self) -> FrontDesk:
         if self.front is None:
-            raise ContentError([])
+            raise NeedsSetup("the handouts need fixing first (each line is listed at the top of the page); "
+                             "then press Rebuild on the Library page")
         return self.front
 
     # --- a day's file ---
@@ -185,6 +186,8 @@ class Desk:
         return Outbox(self.clients / "mail")
 
     def waiting(self) -> list[Waiting]:
+        if not (self.clients / "mail").is_dir():
+            return []  # looking at the page makes no folders
         return self.outbox().list_waiting()
 
     def retry(self) -> list[Delivery]:

@@ -55,10 +55,10 @@ def create_app(desk: Desk, *, port: int, shared: bool = False, passcode_hash: st
         return Response(status=204)  # browsers ask for one; the desk has none
 
     @app.context_processor
-    def brand_name():
-        library = current_app.extensions["desk"].library
-        brand = library.brand if library else None
-        return {"spa_name": brand.name if brand else "The front desk", "signed_in_needed": bool(passcode_hash)}
+    def shared_context():
+        desk_now = current_app.extensions["desk"]
+        brand = desk_now.library.brand if desk_now.library else None
+        return {"spa_name": brand.name if brand else "The spa", "content_problems": desk_now.problems}
 
     def said(status: int):
         def handler(_error):

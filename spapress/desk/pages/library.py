@@ -21,7 +21,7 @@ def _page(said: str | None = None, problem: str | None = None, status: int = 200
     items = desk().library_items()
     return render_template("library.html", items=items, rebuild=desk().rebuild_state(),
                            printers=desk().printers(), max_copies=MAX_COPIES, said=said, problem=problem,
-                           content_problems=desk().problems,
+                           hide_content_problems=desk().rebuild_state().failed,
                            relative=lambda path: path.relative_to(desk().build_folder).as_posix()), status
 
 

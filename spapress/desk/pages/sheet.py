@@ -57,7 +57,10 @@ def _visit_or_404(visit_id: str) -> DeskVisit:
 
 def _problems_of(visit: DeskVisit):
     """The checked Visit and sheet, or the problems by field; nothing is written."""
-    checked, problems = desk().check(visit.values, "the form")
+    try:
+        checked, problems = desk().check(visit.values, "the form")
+    except PressError as err:  # the library itself cannot be loaded
+        return None, {"handout": str(err)}
     if problems:
         return None, {p.field: p.message for p in problems}
     made = desk().make(checked)
@@ -74,7 +77,7 @@ def _page(visit: DeskVisit, problems: dict | None = None, status: int = 200, sai
         problems=problems or {}, labels=LABELS, alert=alert, library=library, kinds=PICK_KINDS, said=said,
         minutes_choices=MINUTES, max_minutes=MAX_MINUTES, max_times=MAX_TIMES, note_limit=NOTE_LIMIT,
         printers=desk().printers(), max_copies=MAX_COPIES, print_form=print_form or {"copies": "1"},
-        today=date.today().isoformat(), content_problems=desk().problems), status
+        today=date.today().isoformat()), status
 
 
 @blueprint.get("/sheet/new")

@@ -25,8 +25,7 @@ def home():
 def page(problem: str | None = None, said: str | None = None, status: int = 200):
     titles = {sheet.id: sheet.title for sheet in desk().library.sheets.values()} if desk().library else {}
     return render_template("today.html", visits=day().all(), titles=titles, rows_refused=day().problems,
-                           loaded_from=day().loaded_from, problem=problem, said=said,
-                           content_problems=desk().problems), status
+                           loaded_from=day().loaded_from, problem=problem, said=said), status
 
 
 @blueprint.post("/today")
