@@ -262,3 +262,13 @@ def test_with_broken_content_every_page_says_what_to_fix_and_nothing_is_made(tmp
         assert not (site.root / "clients").exists()
     finally:
         server.close()
+
+
+def test_a_port_in_use_is_said_in_one_line(site):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = site.run("desk", "--no-browser", "--port", str(port))
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith(f"make_pdfs.py: error: argument --port: cannot listen on 127.0.0.1:{port} (")
+    assert run.err.endswith("another program may use it: choose another with --port N\n")
+    assert len(run.err.splitlines()) == 1

@@ -57,10 +57,14 @@ def read_passcode_hash(root: Path) -> str | None:
 def host_allowed(host: str, port: int, shared: bool) -> bool:
     """Whether a request's Host header names this app: loopback names always; any plain IP address
     when shared on the network. Names other than localhost are refused (DNS rebinding)."""
-    name, _, given_port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
-    if not name or (given_port and given_port != str(port)):
+    if host.startswith("["):  # an IPv6 address: [::1]:8080
+        name, _, rest = host[1:].partition("]")
+        given_port = rest[1:] if rest.startswith(":") else rest
+    else:
+        name, _, given_port = host.partition(":")
+    if not name or given_port not in ("", str(port)):
         return False
-    name = name.strip("[]").lower()
+    name = name.lower()
     if name in ("127.0.0.1", "localhost", "::1"):
         return True
     if not shared:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import webbrowser
 
@@ -12,6 +14,11 @@ THREADS = 4
 
 def open_server(app, host: str, port: int):
     """A bound server, not yet serving; OSError when the port is taken. port 0 picks a free one."""
+    # Try the address first: waitress leaves its half-made server open when binding fails.
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        if os.name != "nt":  # as waitress does; on Windows the option would let two programs share a port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
     return create_server(app, host=host, port=port, threads=THREADS, ident="front-desk",
                          expose_tracebacks=False, clear_untrusted_proxy_headers=True)
 
