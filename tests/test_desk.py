@@ -213,6 +213,13 @@ def test_an_email_without_an_address_is_refused_at_the_field(browser, app, mail)
     press(browser, "Email")
     assert text_of(browser, "email-problem") == "Client email: is missing; it is needed to send the sheet"
     assert mail.messages == [] and not kept_sheet(app).exists()
+    (app.root / "delivery.yaml").unlink()
+    fill(browser, email="ana@example.com")
+    press(browser, "Email")
+    assert text_of(browser, "alert") == ("Not sent: no email settings: add an 'email:' part to delivery.yaml "
+                                         "(delivery.example.yaml shows how). The mail server is set up on the "
+                                         "Settings page.")
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "ana@example.com"
 
 
 def test_a_sheet_is_printed_on_the_chosen_printer(browser, app, cups):  # noqa: F811

@@ -31,5 +31,5 @@ def retry():
     try:
         results = desk().retry()
     except PressError as err:
-        return _page(problem=f"{err} (Settings page)", status=422)
+        return _page(problem=f"Not sent: {err}. The mail server is set up on the Settings page.", status=422)
     return _page(results=results)

@@ -150,7 +150,7 @@ def act(visit_id: str):
         try:
             letter = desk().letter(made)
         except PressError as err:
-            return _page(visit, {"send": f"{err} (Settings page)"}, 422)
+            return _page(visit, status=422, alert=f"Not sent: {err}. The mail server is set up on the Settings page.")
         return render_template("email.html", visit=visit, letter=letter, corrected=visit.changed_since_email)
     return _page(visit, said="Preview updated.", print_form=print_form)
 
@@ -169,7 +169,7 @@ def send(visit_id: str):
     try:
         delivery = desk().send_corrected(made) if corrected else desk().email(made)
     except PressError as err:
-        return _page(visit, {"send": f"{err} (Settings page)"}, 422)
+        return _page(visit, status=422, alert=f"Not sent: {err}. The mail server is set up on the Settings page.")
     if delivery.status == "waiting":
         visit.waiting = True
         return _page(visit, status=422, alert=f"Not sent: {delivery.detail}. The sheet waits in the outbox; "

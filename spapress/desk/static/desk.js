@@ -16,7 +16,7 @@ function livePreview(form) {
         line.textContent = problems[field];  // already "Label: what is wrong"
         line.hidden = false;
         if (control) control.setAttribute("aria-invalid", "true");
-      } else if (field !== "send" && field !== "printer" && field !== "copies") {
+      } else if (field !== "printer" && field !== "copies") {
         line.textContent = "";
         line.hidden = true;
         if (control) control.removeAttribute("aria-invalid");
