@@ -17,7 +17,7 @@ _thumbnails: dict[tuple[str, int, int], bytes] = {}
 _pdfium_lock = threading.Lock()  # PDFium is not safe to call from two threads at once
 
 
-def page_png(pdf: bytes, width: int = PREVIEW_WIDTH) -> bytes:
+def page_png(pdf: bytes, width: int = PREVIEW_WIDTH, compress: int = 0) -> bytes:
     """The first page of a PDF as a PNG about `width` pixels wide."""
     with _pdfium_lock:
         document = pdfium.PdfDocument(pdf)
@@ -28,7 +28,8 @@ def page_png(pdf: bytes, width: int = PREVIEW_WIDTH) -> bytes:
         finally:
             document.close()
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=1)  # fast: the picture goes to a browser on this computer
+    # Not compressed for this computer's own browser (encoding is the slow part); a little for a tablet.
+    image.save(out, "PNG", compress_level=compress)
     return out.getvalue()
 
 
@@ -36,5 +37,5 @@ def thumbnail_png(path: Path) -> bytes:
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key not in _thumbnails:
-        _thumbnails[key] = page_png(path.read_bytes(), THUMBNAIL_WIDTH)
+        _thumbnails[key] = page_png(path.read_bytes(), THUMBNAIL_WIDTH, compress=6)  # kept, and maybe on a tablet
     return _thumbnails[key]
