@@ -7,6 +7,7 @@ markup test reads the page in Chromium and the PDF with pypdf.
 from __future__ import annotations
 
 import http.client
+import logging
 import re
 import socket
 import subprocess
@@ -272,3 +273,25 @@ def test_a_port_in_use_is_said_in_one_line(site):
     assert run.err.startswith(f"make_pdfs.py: error: argument --port: cannot listen on 127.0.0.1:{port} (")
     assert run.err.endswith("another program may use it: choose another with --port N\n")
     assert len(run.err.splitlines()) == 1
+
+
+def test_no_client_detail_reaches_an_address_or_a_log(app, caplog):
+    caplog.set_level(logging.DEBUG)
+    visitor = Http(app.port)
+    _answer, page = visitor.request("GET", "/sheet/new")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    action = re.search(rb'<form method="post" action="(/visit/[^"]+)" id="sheet-form"', page).group(1).decode()
+    check = re.search(rb'data-check="([^"]+)"', page).group(1).decode()
+    form = {"csrf_token": token, "name": "Zoe Private", "email": "zoe.private@example.com", "therapist": "Sam",
+            "date": DAY, "handout": "stress-relief-points", "note": "Knee surgery in March."}
+    addresses = [action, check]
+    assert visitor.request("POST", check, form)[0].status == 200
+    answer, pdf = visitor.request("POST", action, {**form, "action": "download"})
+    assert answer.status == 200 and pdf.startswith(b"%PDF-")
+    answer, _ = visitor.request("POST", action, {**form, "date": "not a date", "action": "preview"})
+    assert answer.status == 422
+    _answer, today = visitor.request("GET", "/today")
+    addresses += [a.decode() for a in re.findall(rb'href="([^"]+)"', today)]
+    for secret in ("Zoe", "Private", "zoe.private", "Knee"):
+        assert not any(secret.lower() in a.lower() for a in addresses), addresses
+        assert not any(secret in record.getMessage() for record in caplog.records), caplog.records
