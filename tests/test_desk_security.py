@@ -165,6 +165,7 @@ def test_with_a_passcode_every_page_asks_for_it_and_sessions_expire(tmp_path, mo
         answer, _ = visitor.request("GET", "/today")
         assert answer.status == 302 and answer.getheader("Location").endswith("/sign-in")
         assert visitor.request("GET", "/files/build/stress-relief-points.pdf")[0].status == 302
+        assert visitor.request("GET", "/brand.css")[0].status == 200  # the sign-in page's own colours
         token = visitor.token("/sign-in")
         answer, text = visitor.request("POST", "/sign-in", {"passcode": "wrong", "csrf_token": token})
         assert answer.status == 401 and b"not the desk&#39;s passcode" in text

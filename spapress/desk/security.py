@@ -22,6 +22,7 @@ from flask import Flask, abort, redirect, request, session, url_for
 PASSCODE_FILE = ".desk-passcode"
 SESSION_MINUTES = 30
 MIN_PASSCODE = 6
+OPEN_PAGES = ("security.sign_in", "static", "brand_css", "no_icon")  # what the sign-in page itself needs
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -101,7 +102,7 @@ def install(app: Flask, *, port: int, shared: bool, passcode_hash: str | None) -
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 abort(403)
-        if passcode_hash and not session.get("signed_in") and request.endpoint not in ("security.sign_in", "static"):
+        if passcode_hash and not session.get("signed_in") and request.endpoint not in OPEN_PAGES:
             return redirect(url_for("security.sign_in"))
         return None
 
