@@ -37,6 +37,12 @@ def read_form(form) -> dict:
     return values
 
 
+def _typed(visit: DeskVisit) -> dict:
+    """What the form sent, keeping a layout the day's file chose (the form has no field for it)."""
+    kept = {"layout": visit.values["layout"]} if visit.values.get("layout") else {}
+    return {**read_form(request.form), **kept}
+
+
 def doses(values: dict) -> dict:
     """kind -> id -> (minutes, times) of the picks in the values, for the form's controls."""
     found = {}
@@ -102,7 +108,7 @@ def _done(visit: DeskVisit, said: str):
 def check(visit_id: str):
     """The live preview: keep what was typed, make the sheet, say what is wrong by field."""
     visit = _visit_or_404(visit_id)
-    visit.values = read_form(request.form)
+    visit.values = _typed(visit)
     made, problems = _problems_of(visit)
     nearby = request.remote_addr in ("127.0.0.1", "::1")
     visit.preview = page_png(made.data, compress=0 if nearby else 1) if made else None
@@ -122,7 +128,7 @@ def preview(visit_id: str):
 def act(visit_id: str):
     """One of the form's buttons: preview, download, print or email (which first shows the letter)."""
     visit = _visit_or_404(visit_id)
-    visit.values = read_form(request.form)
+    visit.values = _typed(visit)
     action = request.form.get("action", "preview")
     print_form = {"printer": request.form.get("printer", ""), "copies": request.form.get("copies", "1"),
                   "double_sided": bool(request.form.get("double_sided"))}
