@@ -117,8 +117,9 @@ def mail():
         yield recorder
 
 
-def wait(browser, condition, seconds: float = 15):
-    return WebDriverWait(browser, seconds).until(condition)
+def wait(browser, condition, seconds: float = 30):  # generous: the machine may be busy
+    # A page may be replaced while it is read (the preview, Rebuild's progress): ask again.
+    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def text_of(browser, element_id: str) -> str:
@@ -410,13 +411,13 @@ def test_the_library_rebuilds_and_says_content_mistakes_in_plain_words(browser, 
     browser.get(app.url + "/library")
     assert "Not built yet: press Rebuild." in browser.page_source
     press(browser, "Rebuild")
-    wait(browser, lambda b: "fix each line below" in b.find_element(By.ID, "rebuild-said").text)
+    wait(browser, lambda b: "fix each line below" in b.find_element(By.ID, "rebuild-said").text, 60)
     assert ("handouts/points/top-of-shoulders.yaml:9: unknown key 'duraton' (did you mean 'duration'?)"
             in text_of(browser, "rebuild-said"))
     assert not (app.root / "build" / "stress-relief-points.pdf").exists()
     app.site.edit("handouts/points/top-of-shoulders.yaml", "duraton:", "duration:")
     press(browser, "Rebuild")
-    wait(browser, lambda b: "1 made, 0 unchanged" in b.find_element(By.ID, "rebuild-said").text)
+    wait(browser, lambda b: "1 made, 0 unchanged" in b.find_element(By.ID, "rebuild-said").text, 60)
     card = browser.find_element(By.CSS_SELECTOR, ".card")
     assert card.find_element(By.TAG_NAME, "img").get_attribute("naturalWidth") == "220"
     link = card.find_element(By.CSS_SELECTOR, "a.button").get_attribute("href")

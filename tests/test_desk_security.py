@@ -43,7 +43,7 @@ class Http:
         self.port, self.host, self.cookie = port, host or f"127.0.0.1:{port}", ""
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         sent = {"Host": self.host, **({"Cookie": self.cookie} if self.cookie else {}), **(headers or {})}
         data = None
         if body is not None:
@@ -149,7 +149,7 @@ def test_an_upload_is_limited_in_size_and_type(app):
 
 
 def _post_raw(visitor: Http, body: bytes, boundary: str):
-    connection = http.client.HTTPConnection("127.0.0.1", visitor.port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", visitor.port, timeout=30)
     connection.request("POST", "/today", body=body, headers={
         "Host": visitor.host, "Cookie": visitor.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
     answer = connection.getresponse()
