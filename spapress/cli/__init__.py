@@ -15,9 +15,10 @@
     resend.py     make_pdfs.py resend NAME: email it again, byte for byte
     email_setup.py make_pdfs.py email-setup: the mail password into the keychain
     purge.py      make_pdfs.py clients purge: delete what is older than the retention time
+    desk.py       make_pdfs.py desk: the front desk in the browser
     reference.py  make_pdfs.py reference: the reference pages in docs/
 
-May import everything below it: clients/, builds/, render/, content/.
+May import everything below it: desk/, clients/, builds/, render/, content/.
 """
 
 from .main import main

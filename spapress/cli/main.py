@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resend": ("resend", "email again exactly the sheet a client was given"),
     "email-setup": ("email_setup", "keep the mail password in this computer's keychain"),
     "watch": ("watch", "rebuild handouts and booklets each time a file in handouts/ or layouts/ is saved"),
+    "desk": ("desk", "open the front desk in the browser: make, preview, print and email client sheets"),
     "reference": ("reference", "write the reference pages in docs/ from the declarations in the code"),
 }
 

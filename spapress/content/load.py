@@ -149,7 +149,7 @@ KINDS = ("points", "techniques", "tools", "topics", "sheets", "booklets")
 BUILDABLE = ("sheets", "booklets")  # kinds whose ids name output files and may be given on the command line
 # Words make_pdfs.py takes as a command, so a handout or booklet may not be called one of them.
 RESERVED_IDS = ("client", "clients", "print", "outbox", "send-log", "watch", "reference", "history", "reprint",
-                "resend", "email-setup")
+                "resend", "email-setup", "desk")
 
 
 def load_library(project: Project) -> Library:
