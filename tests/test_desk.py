@@ -7,6 +7,7 @@ loopback and printing to the tests' own CUPS queue. One browser serves the whole
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +21,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 from jaraco.classes.properties import classproperty
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -182,7 +184,19 @@ def test_a_sheet_typed_in_the_form_is_previewed_live(browser, app):
     assert "2026-02-30" in text_of(browser, "date-problem")
     fill(browser, date=DAY, note="Ease off the left shoulder.")
     wait(browser, lambda b: not b.find_element(By.ID, "date-problem").is_displayed() and preview_shown(b))
-    assert "of 400 characters left" in text_of(browser, "note-room")
+    wait(browser, lambda b: text_of(b, "note-room").startswith("Room left for the note: "))
+    hint = text_of(browser, "note-room")
+    room = int(hint.rsplit("room for ", 1)[1].rstrip(")."))
+    assert 0 < room < 400 and hint == (f"Room left for the note: {room - len('Ease off the left shoulder.')} "
+                                       f"characters (this sheet has room for {room}).")
+    too_long = ("WWWWWWWWW " * 50)[:room + 30].rstrip()   # over the room: refused next to the Note field
+    fill(browser, note=too_long)
+    wait(browser, lambda b: "does not fit" in text_of(b, "note-problem"))
+    assert text_of(browser, "note-problem").endswith(f"(the note is {len(too_long)} characters; this sheet has "
+                                                     f"room for {room})")   # the command line's words
+    assert text_of(browser, "note-room") == f"{len(too_long) - room} characters too many: this sheet has room for {room}."
+    fill(browser, note="Ease off the left shoulder.")
+    wait(browser, lambda b: not b.find_element(By.ID, "note-problem").is_displayed() and preview_shown(b))
     press(browser, "Preview")
     assert text_of(browser, "said") == "Preview updated."
     assert browser.find_element(By.ID, "points-top-of-shoulders").is_selected()
@@ -250,20 +264,85 @@ def test_a_sheet_is_printed_on_the_chosen_printer(browser, app, cups):  # noqa: 
 
 def test_a_changed_note_shows_send_corrected_version_and_never_sends_twice(browser, app, mail):
     app.mail_settings(mail.port)
-    new_sheet(browser, app, email="ana@example.com", note="Rest today.")
+    new_sheet(browser, app, email="ana@example.com", note="Rest the left shoulder.")
     press(browser, "Email")
     press(browser, "Send")
     assert text_of(browser, "said") == "Emailed to ana@example.com."
     assert browser.find_element(By.ID, "email-button").text == "Email"
-    note = browser.find_element(By.ID, "note")
-    note.send_keys(" Ice the shoulder tonight.")
+    first_pdf = kept_sheet(app).read_bytes()
+    fill(browser, note="Rest the RIGHT shoulder.")
     wait(browser, lambda b: b.find_element(By.ID, "email-button").text == "Send corrected version")
     press(browser, "Send corrected version")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Send the corrected version"
+    assert text_of(browser, "letter-to") == "ana@example.com"
+    assert text_of(browser, "letter-subject").startswith("Correction: ")
+    replaces = text_of(browser, "letter-text").split("\n", 1)[0]   # the day it was sent, in the brand's style
+    assert re.fullmatch(r"This corrected sheet replaces the sheet sent on \w+ \d+, \d{4} \(version 1\); "
+                        r"please use this one\.", replaces)
+    assert len(mail.messages) == 1, "nothing goes before the button on the letter page"
     press(browser, "Send corrected version")
+    assert text_of(browser, "said") == "Corrected version 2 emailed to ana@example.com."
+    assert len(mail.messages) == 2
+    first, second = (message_from_bytes(raw, policy=policy.default) for _sender, _to, raw in mail.messages)
+    assert second["Subject"] == "Correction: " + first["Subject"]
+    assert second["Message-ID"] != first["Message-ID"]
+    assert second["In-Reply-To"] == second["References"] == first["Message-ID"]
+    assert second.get_body(("plain",)).get_content().startswith(replaces)
+    (attachment,) = list(second.iter_attachments())
+    corrected = app.root / "clients" / DAY / "ana-lima-stress-relief-points-v2.pdf"
+    assert attachment.get_content() == corrected.read_bytes()
+    assert "RIGHT shoulder" in pypdf.PdfReader(corrected).pages[0].extract_text()
+    assert kept_sheet(app).read_bytes() == first_pdf, "the sheet the client got first is kept as it was"
+    assert "left shoulder" in pypdf.PdfReader(kept_sheet(app)).pages[0].extract_text()
+    # Pressed again, the same corrected sheet: the outbox knows it, nothing more goes.
+    assert browser.find_element(By.ID, "email-button").text == "Email"
+    press(browser, "Email")
+    assert text_of(browser, "letter-subject").startswith("Correction: ")
+    press(browser, "Send")
     assert text_of(browser, "said").startswith("Not sent again: already sent on ")
+    assert len(mail.messages) == 2
+    # Both versions are in the client's history, the first marked replaced.
+    browser.get(app.url + "/outbox")
+    press(browser, "Ana Lima")
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")]
+    assert len(rows) == 2
+    assert "stress-relief-points 2 current" in rows[0] and "Emailed as a correction to ana@example.com" in rows[0]
+    assert "stress-relief-points 1 replaced" in rows[1] and "Emailed to ana@example.com" in rows[1]
+    assert "(delivered)" in rows[0] and "(delivered)" in rows[1]
+    assert "Ana Lima" not in browser.current_url
+
+
+def test_a_correction_the_records_refuse_is_said_at_the_top_and_nothing_goes(browser, app, mail):
+    app.mail_settings(mail.port)
+    new_sheet(browser, app, email="ana@example.com", note="Rest the left shoulder.")
+    press(browser, "Email")
+    letter_page = browser.current_url
+    press(browser, "Send")
+    # The letter page of the first email, sent again with the corrected flag: nothing changed, refused.
+    browser.execute_script("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                           "for (const [k, v] of [['csrf_token', arguments[1]], ['correct', '1']]) {"
+                           "  const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;"
+                           "  f.appendChild(i); }"
+                           "document.body.appendChild(f); f.submit();",
+                           letter_page.replace(app.url, "") + "/send",
+                           browser.find_element(By.NAME, "csrf_token").get_attribute("value"))
+    wait(browser, lambda b: b.find_elements(By.ID, "alert"))
+    assert text_of(browser, "alert").startswith("Not sent: nothing changed: this sheet is the same as version 1 "
+                                                f"(clients/{DAY}/ana-lima-stress-relief-points.pdf); change the note "
+                                                "or picks first")
     assert len(mail.messages) == 1
-    assert "Ice the shoulder tonight." in pypdf.PdfReader(kept_sheet(app)).pages[0].extract_text()
+    assert not (app.root / "clients" / DAY / "ana-lima-stress-relief-points-v2.pdf").exists()
+    # A changed sheet posted as if new (another desk's page): refused in the records' words.
+    fill(browser, note="Rest the RIGHT shoulder.")
+    wait(browser, lambda b: b.find_element(By.ID, "email-button").text == "Send corrected version")
+    browser.execute_script("document.querySelector('input[name=action]') || 0;"
+                           "const f = document.getElementById('sheet-form'); f.action = arguments[0]; f.submit();",
+                           letter_page.replace(app.url, "") + "/send")
+    wait(browser, lambda b: b.find_elements(By.ID, "alert") and "as a correction" in text_of(b, "alert"))
+    assert text_of(browser, "alert") == (f"Not sent: version 1 of stress-relief-points for Ana Lima on {DAY} was "
+                                         "already emailed and this one is different; send it as a correction.")
+    assert len(mail.messages) == 1
+    assert not (app.root / "clients" / DAY / "ana-lima-stress-relief-points-v2.pdf").exists()
 
 
 def test_a_days_file_is_loaded_and_worked_through(browser, app, cups):  # noqa: F811
@@ -317,13 +396,15 @@ def test_the_outbox_is_retried_once_the_server_answers(browser, app):
         assert text_of(browser, "retry-said") == "Sent stress-relief-points to Ana Lima <ana@example.com>."
         assert browser.find_element(By.ID, "outbox-empty").text == "Nothing is waiting."
         assert len(recorder.messages) == 1
-    fill(browser, client="ana")
+    fill(browser, client="ana")   # part of a name, any case
     press(browser, "Search")
-    history = browser.find_element(By.ID, "history").text
-    assert "ana@example.com" in history and "sent" in history
-    fill(browser, client="nobody")
+    (row,) = browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
+    assert f"{DAY} stress-relief-points 1 current" in row.text
+    assert "Emailed to ana@example.com" in row.text and row.text.endswith("(delivered)")
+    assert "ana" not in browser.current_url
+    fill(browser, client="Anna Lima")
     press(browser, "Search")
-    assert "Nothing sent to a client named like that." in browser.page_source
+    assert text_of(browser, "history-problem") == "no sheets on record for 'Anna Lima'; did you mean 'Ana Lima'?"
 
 
 def test_mail_is_set_up_and_a_test_email_arrives(browser, app, mail):
@@ -378,16 +459,18 @@ def test_the_mail_password_goes_to_the_keychain_and_is_used_to_log_in(browser, a
         return AuthResult(success=auth_data.password == password.encode())
 
     port = free_port()
-    browser.get(app.url + "/settings")
-    fill(browser, host="127.0.0.1", port=str(port), security="none", username="frontdesk",
-         password=password, sender="hello@facesspa.com")
-    press(browser, "Save")  # this machine has no keychain: refused, and nothing is written
-    assert text_of(browser, "settings-problem").startswith("Nothing was saved: this computer's keychain would "
-                                                           "not keep the password")
-    assert not (app.root / "delivery.yaml").exists()
-    keychain, before = MemoryKeychain(), keyring.get_keyring()
-    keyring.set_keyring(keychain)
+    before = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())  # as on a computer with no keychain (a test extra may offer a file one)
     try:
+        browser.get(app.url + "/settings")
+        fill(browser, host="127.0.0.1", port=str(port), security="none", username="frontdesk",
+             password=password, sender="hello@facesspa.com")
+        press(browser, "Save")  # no keychain: refused, and nothing is written
+        assert text_of(browser, "settings-problem").startswith("Nothing was saved: this computer's keychain would "
+                                                               "not keep the password")
+        assert not (app.root / "delivery.yaml").exists()
+        keychain = MemoryKeychain()
+        keyring.set_keyring(keychain)
         fill(browser, password=password)
         press(browser, "Save")
         assert text_of(browser, "settings-said") == "Saved. The password is kept in this computer's keychain."

@@ -26,7 +26,8 @@ from ..clients.keychain import save_password, stored_password
 from ..clients.letter import build_letter
 from ..clients.outbox import Delivery, Outbox, Waiting
 from ..clients.printing import MAX_COPIES, PRINTER_NAME, list_printers
-from ..clients.sendlog import Entry, SendLog
+from ..clients.records import Given, RecordsRefusal, SheetVersion, pdf_hash
+from ..clients.sendlog import SendLog
 from ..clients.settings import SECURITY, Settings, load_settings, settings_path
 from ..clients.sheets import ClientPdf, client_card
 from ..clients.smtp import DeliveryFailed
@@ -34,8 +35,14 @@ from ..clients.visits import MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, Fie
 from ..content.model import Library, Project
 from ..errors import ContentError, NeedsSetup, PressError
 
-__all__ = ["Desk", "SettingsRefused", "FieldProblem", "Visit", "ClientPdf", "Printed", "Delivery", "Waiting", "Entry",
+__all__ = ["Desk", "SettingsRefused", "FieldProblem", "Visit", "ClientPdf", "Printed", "Delivery", "Waiting",
+           "ClientHistory", "Given", "SheetVersion", "RecordsRefusal", "FIRST", "SAME", "CHANGED",
            "MAX_MINUTES", "MAX_TIMES", "NOTE_LIMIT", "PICK_KINDS", "MAX_COPIES", "SECURITY", "PressError"]
+
+# How a sheet stands against what this client was emailed for the visit and handout (Desk.email_state):
+FIRST = "first"       # no version of it was emailed yet
+SAME = "same"         # it is the version emailed last: sending it again sends nothing twice
+CHANGED = "changed"   # it differs from the version emailed last: it goes as a correction
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,15 @@ class LetterShown:
     recipient: str
     subject: str
     text: str
+
+
+@dataclass(frozen=True)
+class ClientHistory:
+    """Every sheet version one client was given (records.py), and which emailed messages the server took."""
+
+    name: str
+    versions: tuple[SheetVersion, ...]
+    delivered: frozenset[str]          # Message-IDs the mail server accepted
 
 
 @dataclass(frozen=True)
@@ -116,8 +132,26 @@ class Desk:
         with self._lock:
             return self._front().make(visit)
 
-    def keep(self, made: ClientPdf) -> None:
-        self._front().keep(made)
+    def note_room(self, visit: Visit) -> int:
+        """How many characters of note surely fit on this visit's sheet (measured with its layout, then remembered)."""
+        with self._lock:
+            return self._front().note_room(visit)
+
+    def keep(self, made: ClientPdf) -> ClientPdf:
+        """Keep a made sheet as a new version (never over an earlier one); the kept sheet, with its path and version."""
+        return self._front().keep(made)
+
+    def downloaded(self, kept: ClientPdf) -> None:
+        self._front().downloaded(kept)
+
+    def email_state(self, made: ClientPdf) -> str:
+        """FIRST, SAME or CHANGED: this sheet against the version of it emailed last."""
+        visit = made.visit
+        versions = [v for v in self._front().records.versions(visit.name, visit.date, visit.sheet) if not v.purged]
+        emailed = [v for v in versions if _emailed(v)]
+        if not emailed:
+            return FIRST
+        return SAME if emailed[-1].pdf_sha256 == pdf_hash(made.data) else CHANGED
 
     def _front(self) -> FrontDesk:
         if self.front is None:
@@ -163,30 +197,51 @@ class Desk:
     def settings(self) -> Settings:
         return load_settings(self.settings_file, self.show(self.settings_file))
 
-    def letter(self, made: ClientPdf) -> LetterShown:
-        """The recipient, subject and text of the email that would carry this sheet (the same letter email sends)."""
+    def letter(self, made: ClientPdf, *, correct: bool = False) -> LetterShown:
+        """The recipient, subject and text of the email that would carry this sheet (the same letter
+        email sends: as a correction, it says so and what it replaces)."""
         front = self._front()
         settings = self.settings()
         mail_transport(settings, password=False)  # says how to set up mail when there is none
+        version = self._version_for(made)
+        correct = correct or self._after_an_emailed_version(made, version)
+        correction = None
+        if correct:  # the same words and references FrontDesk.email(correct=True) gives the message
+            correction, _replaced = front._correction(replace(made, version=version))
         letter = build_letter(self.project, front.library.brand, settings.mail, made.visit,
                               client_card(front.library, made.visit), made.data, made.path.name,
-                              datetime.now(timezone.utc))
+                              datetime.now(timezone.utc), version=version, correction=correction)
         message = message_from_bytes(letter.data, policy=policy.default)
         body = message.get_body(("plain",))
         return LetterShown(letter.recipient, str(message["Subject"]), body.get_content() if body else "")
 
-    def email(self, made: ClientPdf) -> Delivery:
+    def _version_for(self, made: ClientPdf) -> int:
+        """The version number keeping this sheet would give it: the latest one's if it is the same sheet."""
+        visit = made.visit
+        versions = self._front().records.versions(visit.name, visit.date, visit.sheet)
+        if versions and not versions[-1].purged and versions[-1].pdf_sha256 == pdf_hash(made.data):
+            return versions[-1].version
+        return max((v.version for v in versions), default=0) + 1
+
+    def email(self, made: ClientPdf, *, correct: bool = False) -> tuple[ClientPdf, Delivery]:
+        """Keep the sheet and email it, as the command line's 'client --send [--correct]' does.
+        RecordsRefusal (nothing sent, nothing kept) for a correction that changes nothing or has
+        nothing to correct, and for a changed sheet sent as if it were new."""
         front = self._front()
         with self._lock:
             front.settings = self.settings()
             front.transport = mail_transport(front.settings)
-            return front.email(made)
+            front.check_email(made, correct=correct)
+            kept = front.keep(made)
+            # The version emailed last, sent again, goes as it went the first time (a correction when an
+            # earlier version went before it): the same message, so the outbox sends nothing twice.
+            correct = correct or self._after_an_emailed_version(kept, kept.version)
+            return kept, front.email(kept, correct=correct)
 
-    def send_corrected(self, made: ClientPdf) -> Delivery:
-        """A changed sheet after it was emailed. The outbox knows one message per client, date and
-        handout, so today this gives its answer (already sent, not sent twice); sheet versions
-        will give a corrected message its own identity."""
-        return self.email(made)
+    def _after_an_emailed_version(self, made: ClientPdf, version: int) -> bool:
+        visit = made.visit
+        versions = self._front().records.versions(visit.name, visit.date, visit.sheet)
+        return any(_emailed(v) for v in versions if v.version < version)
 
     def outbox(self) -> Outbox:
         return Outbox(self.clients / "mail")
@@ -200,9 +255,28 @@ class Desk:
         transport = mail_transport(self.settings())
         return self.outbox().retry(transport, datetime.now(timezone.utc))
 
-    def history(self, client: str | None, limit: int = 200) -> list[Entry]:
-        log = self.clients / "mail" / "send-log.sqlite3"
-        return SendLog(log).entries(limit, client or None) if log.exists() else []
+    def client_names(self) -> list[str]:
+        """Every client with a sheet on record, by name."""
+        return self._front().records.names()
+
+    def history(self, search: str) -> list[ClientHistory]:
+        """The records of every client whose name holds what was typed (any case); when none does,
+        RecordsRefusal naming close names, in the command line's words."""
+        front = self._front()
+        wanted = search.casefold()
+        names = [name for name in front.records.names() if wanted and wanted in name.casefold()]
+        if not names:
+            front.history(search)   # refuses, naming close names
+            names = [search]
+        log_file = self.clients / "mail" / "send-log.sqlite3"
+        log = SendLog(log_file) if log_file.is_file() else None
+        found = []
+        for name in names:
+            versions = tuple(front.history(name))
+            ids = {g.message_id for v in versions for g in v.given if g.channel == "emailed" and g.message_id}
+            delivered = frozenset(m for m in ids if log is not None and log.sent_at(m))
+            found.append(ClientHistory(versions[0].client or name, versions, delivered))
+        return found
 
     # --- settings ---
 
@@ -317,6 +391,10 @@ class SettingsRefused(PressError):
     def __init__(self, fields: dict[str, str]):
         self.fields = fields
         super().__init__("; ".join(fields.values()))
+
+
+def _emailed(version: SheetVersion) -> bool:
+    return any(given.channel == "emailed" for given in version.given)
 
 
 def _by_key(text: str, problems) -> dict[str, str]:

@@ -25,10 +25,13 @@ class DeskVisit:
     source: str = ""                        # 'visits.csv row 3', or '' when typed at the desk
     said: list[str] = field(default_factory=list)   # what was done, newest last
     preview: bytes | None = None            # the last preview picture (PNG)
+    room: int | None = None                 # characters of note the sheet has room for, once measured
+    needs_correction: bool = False          # the sheet differs from the version emailed last (the records say)
+    corrected: int = 0                      # corrected versions emailed
 
     @property
     def changed_since_email(self) -> bool:
-        return self.emailed is not None and _sheet_part(self.values) != _sheet_part(self.emailed)
+        return self.needs_correction
 
     def status(self) -> list[str]:
         done = []
@@ -38,16 +41,13 @@ class DeskVisit:
             done.append("printed")
         if self.emailed is not None:
             done.append("emailed")
+        if self.corrected:
+            done.append("corrected")
         if self.waiting:
             done.append("email waiting")
         if self.changed_since_email:
-            done.append("corrected, not sent")
+            done.append("changed, correction not sent")
         return done
-
-
-def _sheet_part(values: dict) -> dict:
-    """What the sheet shows; the email address alone does not change it."""
-    return {key: value for key, value in values.items() if key != "email"}
 
 
 EMPTY = {"name": "", "email": "", "therapist": "", "date": "", "handout": "", "note": "",

@@ -1,18 +1,29 @@
-"""The Outbox and history page: emails waiting and why, Retry, and who was sent what (searchable)."""
+"""The Outbox and history page: emails waiting and why, Retry, and every sheet a client was given
+(each version, how it went and when), found by the client's name."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..actions import PressError
+from ..actions import PressError, RecordsRefusal
 from . import desk
 
 blueprint = Blueprint("outbox", __name__)
 
 
 def _page(results=None, problem: str | None = None, search: str = "", status: int = 200):
-    return render_template("outbox.html", waiting=desk().waiting(), history=desk().history(search),
-                           results=results, problem=problem, search=search), status
+    found, not_found, names = [], None, []
+    try:
+        if search:
+            found = desk().history(search)
+        else:
+            names = desk().client_names()
+    except RecordsRefusal as err:
+        not_found = str(err) if str(err).endswith(("?", ".")) else f"{err}."
+    except PressError as err:  # the handouts cannot be loaded: said at the top of every page
+        not_found = str(err)
+    return render_template("outbox.html", waiting=desk().waiting(), found=found, not_found=not_found,
+                           names=names, results=results, problem=problem, search=search), status
 
 
 @blueprint.get("/outbox")

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
-from ..actions import MAX_COPIES, MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, PressError
+from ..actions import CHANGED, MAX_COPIES, MAX_MINUTES, MAX_TIMES, NOTE_LIMIT, PICK_KINDS, PressError, RecordsRefusal
 from ..day import EMPTY, DeskVisit
 from ..preview import page_png
 from . import day, desk
@@ -62,7 +62,9 @@ def _visit_or_404(visit_id: str) -> DeskVisit:
 
 
 def _problems_of(visit: DeskVisit):
-    """The checked Visit and sheet, or the problems by field; nothing is written."""
+    """The checked Visit and sheet, or the problems by field; nothing is written. Also measures
+    the room for the note (visit.room) and how the sheet stands against what was emailed."""
+    visit.room = None
     try:
         checked, problems = desk().check(visit.values, "the form")
     except PressError as err:  # the library itself cannot be loaded
@@ -70,8 +72,13 @@ def _problems_of(visit: DeskVisit):
     if problems:
         return None, {p.field: p.message for p in problems}
     made = desk().make(checked)
+    visit.room = desk().note_room(checked)
     if made.problem:
+        if checked.note:  # the command line's words: how long the note is and how much room there is
+            return None, {"note": f"{made.problem} (the note is {len(checked.note)} characters; "
+                                  f"this sheet has room for {visit.room})"}
         return None, {"note": made.problem}
+    visit.needs_correction = desk().email_state(made) == CHANGED
     return made, {}
 
 
@@ -83,7 +90,17 @@ def _page(visit: DeskVisit, problems: dict | None = None, status: int = 200, sai
         problems=problems or {}, labels=LABELS, alert=alert, library=library, kinds=PICK_KINDS, said=said,
         minutes_choices=MINUTES, max_minutes=MAX_MINUTES, max_times=MAX_TIMES, note_limit=NOTE_LIMIT,
         printers=desk().printers(), max_copies=MAX_COPIES, print_form=print_form or {"copies": "1"},
-        today=date.today().isoformat()), status
+        today=date.today().isoformat(), room_hint=room_hint(visit)), status
+
+
+def room_hint(visit: DeskVisit) -> str:
+    """The line under the Note field: how much more the note can say on this sheet."""
+    if visit.room is None:
+        return "The room for the note is measured once the sheet can be made."
+    left = visit.room - len(visit.values.get("note") or "")
+    if left < 0:
+        return f"{-left} characters too many: this sheet has room for {visit.room}."
+    return f"Room left for the note: {left} characters (this sheet has room for {visit.room})."
 
 
 @blueprint.get("/sheet/new")
@@ -113,7 +130,8 @@ def check(visit_id: str):
     nearby = request.remote_addr in ("127.0.0.1", "::1")
     visit.preview = page_png(made.data, compress=0 if nearby else 1) if made else None
     said = {field: f"{LABELS[field]}: {message}" if field in LABELS else message for field, message in problems.items()}
-    return jsonify(problems=said, changed=visit.changed_since_email, ready=made is not None)
+    return jsonify(problems=said, changed=visit.changed_since_email, ready=made is not None, room=visit.room,
+                   room_hint=room_hint(visit))
 
 
 @blueprint.get("/visit/<visit_id>/preview.png")
@@ -142,41 +160,47 @@ def act(visit_id: str):
         return _page(visit, problems, 422, print_form=print_form)
     visit.preview = page_png(made.data)
     if action == "download":
-        _keep(visit, made)
-        return send_file(io.BytesIO(made.data), mimetype="application/pdf", as_attachment=True,
-                         download_name=made.path.name)
+        kept = _keep(visit, made)
+        desk().downloaded(kept)
+        return send_file(io.BytesIO(kept.data), mimetype="application/pdf", as_attachment=True,
+                         download_name=kept.path.name)
     if action == "print":
-        _keep(visit, made)
-        printed = desk().print_sheet(made.path, print_form["printer"] or None, int(print_form["copies"]),
+        kept = _keep(visit, made)
+        printed = desk().print_sheet(kept.path, print_form["printer"] or None, int(print_form["copies"]),
                                      print_form["double_sided"])
         if printed.failure:
             return _page(visit, status=422, print_form=print_form, alert=f"Not printed: {printed.failure}.")
         visit.printed += 1
         return _done(visit, f"Printed ({printed.said}).")
     if action == "email":
+        correct = visit.changed_since_email
         try:
-            letter = desk().letter(made)
+            letter = desk().letter(made, correct=correct)
         except PressError as err:
             return _page(visit, status=422, alert=f"Not sent: {err}. The mail server is set up on the Settings page.")
-        return render_template("email.html", visit=visit, letter=letter, corrected=visit.changed_since_email)
+        return render_template("email.html", visit=visit, letter=letter, corrected=correct)
     return _page(visit, said="Preview updated.", print_form=print_form)
 
 
 @blueprint.post("/visit/<visit_id>/send")
 def send(visit_id: str):
-    """Send from the letter page, with the sheet as it was typed when the letter was shown."""
+    """Send from the letter page, with the sheet as it was typed when the letter was shown, as the
+    letter page said: a correction, or not."""
     visit = _visit_or_404(visit_id)
     made, problems = _problems_of(visit)
     if not problems and not made.visit.email:
         problems = {"email": "is missing; it is needed to send the sheet"}
     if problems:
         return _page(visit, problems, 422)
-    corrected = visit.changed_since_email
-    _keep(visit, made)
+    correct = request.form.get("correct") == "1"
     try:
-        delivery = desk().send_corrected(made) if corrected else desk().email(made)
+        kept, delivery = desk().email(made, correct=correct)
+    except RecordsRefusal as err:  # the records' own words, as the command line says them
+        return _page(visit, status=422, alert=f"Not sent: {err}.")
     except PressError as err:
         return _page(visit, status=422, alert=f"Not sent: {err}. The mail server is set up on the Settings page.")
+    visit.kept = kept.path
+    visit.needs_correction = False
     if delivery.status == "waiting":
         visit.waiting = True
         return _page(visit, status=422, alert=f"Not sent: {delivery.detail}. The sheet waits in the outbox; "
@@ -184,13 +208,18 @@ def send(visit_id: str):
     visit.waiting = False
     visit.emailed = dict(visit.values)
     if delivery.status == "sent":
+        if correct:
+            visit.corrected += 1
+            return _done(visit, f"Corrected version {kept.version} emailed to {delivery.recipient}.")
         return _done(visit, f"Emailed to {delivery.recipient}.")
     return _done(visit, f"Not sent again: {delivery.detail}.")
 
 
-def _keep(visit: DeskVisit, made) -> None:
-    desk().keep(made)
-    visit.kept = made.path
+def _keep(visit: DeskVisit, made):
+    """Keep the sheet as a version of its own (or find the identical one kept before); the kept sheet."""
+    kept = desk().keep(made)
+    visit.kept = kept.path
+    return kept
 
 
 def _print_problems(form: dict) -> dict:

@@ -1,4 +1,4 @@
-// The desk app's small helpers: the live preview of a client sheet, the note's room left,
+// The desk app's small helpers: the live preview of a client sheet, the room left for the note,
 // dropping a day's file on Today, and the Rebuild progress. Every page works without it.
 "use strict";
 
@@ -34,6 +34,8 @@ function livePreview(form) {
         if (mine !== asked) return;  // a newer check is on its way
         if (!initial) showProblems(found.problems);  // on opening, keep what the last button said
         if (emailButton) emailButton.textContent = found.changed ? "Send corrected version" : "Email";
+        if (found.room === null) { delete note.dataset.room; room.textContent = found.room_hint; }
+        else { note.dataset.room = found.room; noteRoom(); }
         if (found.ready) {
           picture.src = form.dataset.preview + "?n=" + mine;
           picture.hidden = false;
@@ -52,10 +54,11 @@ function livePreview(form) {
 
   const note = document.getElementById("note");
   const room = document.getElementById("note-room");
-  function noteRoom() {
-    const limit = Number(note.dataset.limit);
-    room.textContent = (limit - note.value.length) + " of " + limit +
-      " characters left; a sheet that would not fit on its page is refused here.";
+  function noteRoom() {  // between checks: the room last measured for this sheet, less what is typed now
+    if (note.dataset.room === undefined) return;
+    const has = Number(note.dataset.room), left = has - note.value.length;
+    room.textContent = left < 0 ? (-left) + " characters too many: this sheet has room for " + has + "."
+      : "Room left for the note: " + left + " characters (this sheet has room for " + has + ").";
   }
   form.addEventListener("input", function (event) { if (event.target === note) noteRoom(); soon(); });
   form.addEventListener("change", soon);
