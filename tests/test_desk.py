@@ -33,6 +33,7 @@ from conftest import Site
 from test_email import MailServer, free_port
 from test_print import _program, cups, pdfs_in  # noqa: F401  (cups is a fixture)
 
+from spapress.clients.records import Records
 from spapress.desk.actions import Desk
 from spapress.desk.app import create_app
 from spapress.desk.day import Day
@@ -248,6 +249,8 @@ def test_a_sheet_is_printed_on_the_chosen_printer(browser, app, cups):  # noqa: 
     assert text_of(browser, "said").startswith("Printed (request id is Desk-")
     copies = pdfs_in(printer.wait_for(before + 1)[before])
     assert copies == [kept_sheet(app).read_bytes()] * 2
+    (version,) = Records(app.root / "clients").history("Ana Lima")   # the printing is on record
+    assert [(g.channel, g.recipient) for g in version.given] == [("printed", "Desk")]
     # A printer that refuses the job: said in one line, and the form stays as typed.
     subprocess.run([_program("lpadmin"), "-p", "Closed", "-E", "-v", "socket://127.0.0.1:9", "-m", "raw"],
                    check=True, capture_output=True)
@@ -306,10 +309,13 @@ def test_a_changed_note_shows_send_corrected_version_and_never_sends_twice(brows
     press(browser, "Ana Lima")
     rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")]
     assert len(rows) == 2
-    assert "stress-relief-points 2 current" in rows[0] and "Emailed as a correction to ana@example.com" in rows[0]
-    assert "stress-relief-points 1 replaced" in rows[1] and "Emailed to ana@example.com" in rows[1]
-    assert "(delivered)" in rows[0] and "(delivered)" in rows[1]
+    assert "stress-relief-points 2 current" in rows[0]
+    assert " · Emailed as a correction to ana@example.com (delivered)" in rows[0]
+    assert "stress-relief-points 1 replaced" in rows[1] and " · Emailed to ana@example.com (delivered)" in rows[1]
     assert "Ana Lima" not in browser.current_url
+    browser.get(app.url + "/today")
+    visit = browser.find_element(By.CSS_SELECTOR, "table.visits tbody tr")
+    assert [c.text for c in visit.find_elements(By.CSS_SELECTOR, ".chip")] == ["sheet made", "emailed", "corrected"]
 
 
 def test_a_correction_the_records_refuse_is_said_at_the_top_and_nothing_goes(browser, app, mail):
@@ -400,7 +406,7 @@ def test_the_outbox_is_retried_once_the_server_answers(browser, app):
     press(browser, "Search")
     (row,) = browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
     assert f"{DAY} stress-relief-points 1 current" in row.text
-    assert "Emailed to ana@example.com" in row.text and row.text.endswith("(delivered)")
+    assert " · Emailed to ana@example.com (delivered)" in row.text
     assert "ana" not in browser.current_url
     fill(browser, client="Anna Lima")
     press(browser, "Search")

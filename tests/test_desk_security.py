@@ -23,6 +23,7 @@ from selenium.webdriver.common.by import By
 from conftest import REPO
 from test_desk import DAY, DeskServer, chromium, fill, free_port, preview_shown, press, wait
 
+from spapress.clients.records import Records
 from spapress.desk import security
 
 
@@ -116,6 +117,8 @@ def test_markup_in_a_name_is_shown_as_typed_on_the_page_and_in_the_pdf(app):
     (kept,) = (app.root / "clients" / DAY).glob("*.pdf")
     # The sheet may wrap a long name over two lines: compare the words as they read.
     assert hostile in " ".join(pypdf.PdfReader(kept).pages[0].extract_text().split())
+    (version,) = Records(app.root / "clients").history(hostile)   # kept as a version, its download recorded
+    assert version.path == kept and [g.channel for g in version.given] == ["downloaded"]
 
 
 def test_every_answer_carries_a_strict_content_security_policy_and_nothing_comes_from_outside(app):

@@ -9,6 +9,7 @@ from ..actions import PressError, RecordsRefusal
 from . import desk
 
 blueprint = Blueprint("outbox", __name__)
+NAMES_SHOWN = 60    # clients listed as buttons before a search; more are found by searching
 
 
 def _page(results=None, problem: str | None = None, search: str = "", status: int = 200):
@@ -23,7 +24,7 @@ def _page(results=None, problem: str | None = None, search: str = "", status: in
     except PressError as err:  # the handouts cannot be loaded: said at the top of every page
         not_found = str(err)
     return render_template("outbox.html", waiting=desk().waiting(), found=found, not_found=not_found,
-                           names=names, results=results, problem=problem, search=search), status
+                           names=names, names_shown=NAMES_SHOWN, results=results, problem=problem, search=search), status
 
 
 @blueprint.get("/outbox")
