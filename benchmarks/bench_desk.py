@@ -4,7 +4,8 @@
 
 Prints: the time from starting `make_pdfs.py desk` (a new Python process) until its first
 page has been served, and the time of a live preview once the app is warm (the sheet checked,
-made by the warm press and drawn as a PNG, over HTTP on loopback), as median and worst.
+made by the warm press and drawn as a PNG, over HTTP on loopback), as median and worst, and
+the time to measure the room for the note on a sheet not seen before.
 """
 
 from __future__ import annotations
@@ -70,6 +71,24 @@ def in_process(form: dict, rounds: int) -> list[float]:
     return times[3:]
 
 
+def room_measured(form: dict, rounds: int) -> list[float]:
+    """The room for the note measured afresh (a sheet not seen before: here, another name each time)."""
+    from spapress.desk.actions import Desk
+
+    with tempfile.TemporaryDirectory() as clients:
+        desk = Desk(ROOT, ROOT / "handouts", ROOT / "layouts", Path(clients), ROOT / "build")
+        values = {**form, "points": ["top-of-shoulders:2:3"]}
+        times = []
+        for round_number in range(rounds + 1):
+            values["name"] = "Ana " + "Lima" + "a" * round_number
+            visit, problems = desk.check(values, "the benchmark")
+            assert not problems, problems
+            begin = time.perf_counter()
+            desk.note_room(visit)
+            times.append(time.perf_counter() - begin)
+    return times[1:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="previews to time once warm (default: 30)")
@@ -109,10 +128,13 @@ def main() -> None:
             times.append(time.perf_counter() - begin)
         warm = times[3:]
         inside = in_process(form, args.rounds)
+        room = room_measured(form, min(args.rounds, 10))
         print(f"start to first page:   {first_page * 1000:7.0f} ms (make_pdfs.py desk in a new process)")
         print(f"live preview, warm:    {statistics.median(warm) * 1000:7.1f} ms median, "
               f"{max(warm) * 1000:.1f} ms worst of {len(warm)} (check, make, draw PNG, over HTTP)")
         print(f"  of which in-process: {statistics.median(inside) * 1000:7.1f} ms median (check, make, draw PNG)")
+        print(f"room for the note:     {statistics.median(room) * 1000:7.1f} ms median to measure for a sheet not seen "
+              f"before (then remembered: a changed note costs nothing)")
     finally:
         server.terminate()
         server.wait(timeout=10)

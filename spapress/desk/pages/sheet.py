@@ -61,9 +61,10 @@ def _visit_or_404(visit_id: str) -> DeskVisit:
     return visit
 
 
-def _problems_of(visit: DeskVisit):
-    """The checked Visit and sheet, or the problems by field; nothing is written. Also measures
-    the room for the note (visit.room) and how the sheet stands against what was emailed."""
+def _problems_of(visit: DeskVisit, *, room: bool = True):
+    """The checked Visit and sheet, or the problems by field; nothing is written. Also how the
+    sheet stands against what was emailed, and (unless room is False: the live preview asks for
+    it separately, as measuring a sheet not seen before takes a moment) the room for the note."""
     visit.room = None
     try:
         checked, problems = desk().check(visit.values, "the form")
@@ -72,7 +73,8 @@ def _problems_of(visit: DeskVisit):
     if problems:
         return None, {p.field: p.message for p in problems}
     made = desk().make(checked)
-    visit.room = desk().note_room(checked)
+    if room or made.problem:
+        visit.room = desk().note_room(checked)
     if made.problem:
         if checked.note:  # the command line's words: how long the note is and how much room there is
             return None, {"note": f"{made.problem} (the note is {len(checked.note)} characters; "
@@ -126,12 +128,24 @@ def check(visit_id: str):
     """The live preview: keep what was typed, make the sheet, say what is wrong by field."""
     visit = _visit_or_404(visit_id)
     visit.values = _typed(visit)
-    made, problems = _problems_of(visit)
+    made, problems = _problems_of(visit, room=False)
     nearby = request.remote_addr in ("127.0.0.1", "::1")
     visit.preview = page_png(made.data, compress=0 if nearby else 1) if made else None
     said = {field: f"{LABELS[field]}: {message}" if field in LABELS else message for field, message in problems.items()}
     return jsonify(problems=said, changed=visit.changed_since_email, ready=made is not None, room=visit.room,
                    room_hint=room_hint(visit))
+
+
+@blueprint.post("/visit/<visit_id>/room")
+def room(visit_id: str):
+    """The room for the note on the sheet as last checked: measured once per sheet, then remembered."""
+    visit = _visit_or_404(visit_id)
+    try:
+        checked, problems = desk().check(visit.values, "the form")
+    except PressError:
+        checked, problems = None, True
+    visit.room = None if problems else desk().note_room(checked)
+    return jsonify(room=visit.room, room_hint=room_hint(visit))
 
 
 @blueprint.get("/visit/<visit_id>/preview.png")

@@ -34,8 +34,9 @@ function livePreview(form) {
         if (mine !== asked) return;  // a newer check is on its way
         if (!initial) showProblems(found.problems);  // on opening, keep what the last button said
         if (emailButton) emailButton.textContent = found.changed ? "Send corrected version" : "Email";
-        if (found.room === null) { delete note.dataset.room; room.textContent = found.room_hint; }
-        else { note.dataset.room = found.room; noteRoom(); }
+        if (found.room !== null) { note.dataset.room = found.room; noteRoom(); }
+        else if (found.ready) measureRoom(mine);
+        else { delete note.dataset.room; room.textContent = found.room_hint; }
         if (found.ready) {
           picture.src = form.dataset.preview + "?n=" + mine;
           picture.hidden = false;
@@ -45,6 +46,16 @@ function livePreview(form) {
         }
       })
       .catch(function () { state.textContent = "The preview could not be updated; press Preview."; });
+  }
+
+  function measureRoom(mine) {  // after the preview: measuring a sheet not seen before takes a moment
+    fetch(form.dataset.room, {method: "POST", headers: {"X-CSRF-Token": form.dataset.csrf}, credentials: "same-origin"})
+      .then(function (answer) { return answer.json(); })
+      .then(function (found) {
+        if (mine !== asked) return;
+        if (found.room === null) { delete note.dataset.room; room.textContent = found.room_hint; }
+        else { note.dataset.room = found.room; noteRoom(); }
+      });
   }
 
   function soon() {
