@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+import re
+
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
@@ -239,6 +241,17 @@ def test_a_client_sheet_in_large_print(site):
                     "--layout", "calm")
     assert (both.code, both.err) == (2, "make_pdfs.py: error: argument --large-print: not allowed with --layout "
                                         "(choose one)\n")
+
+
+@pytest.mark.parametrize("sheet", ["self-massage-tools", "why-backs-get-tense"])
+def test_large_print_says_its_own_room_for_the_note_and_a_note_that_long_fits(site, sheet):
+    visit = ("client", sheet, "--name", "Ana Lima", "--therapist", "Sam", "--date", "2026-11-24")
+    standard, large = site.run(*visit), site.run(*visit, "--large-print")
+    room = [int(re.search(r"room for the note: (\d+) characters", run.out).group(1)) for run in (standard, large)]
+    assert room[1] != room[0] and room[1] > 0, (standard.out, large.out)
+    long_note = ("W" * 9 + " ") * (room[1] // 10)
+    made = site.run(*visit, "--large-print", "--note", long_note[:room[1]].strip())
+    assert made.code == 0, made.err
 
 
 @pytest.mark.parametrize("sheet", ["stress-relief-points", "self-massage-tools"])

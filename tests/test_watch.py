@@ -88,7 +88,7 @@ def test_watch_rebuilds_on_save_shows_mistakes_and_picks_up_new_files(site, watc
 
     site.edit("handouts/points/top-of-shoulders.yaml", "duraton:", "duration:")
     site.write("handouts/sheets/fresh.yaml", site.path("handouts/sheets/why-backs-get-tense.yaml").read_text())
-    watcher.wait_for("built build/fresh.pdf (1 page, body text 9.9 pt): new")
+    watcher.wait_for("built build/fresh.pdf (1 page, body text 10 pt): new")
     assert site.pdf("fresh").exists()
 
     assert watcher.stop() == 0

@@ -39,6 +39,7 @@ class ClientPdf:
     content_hash: str = ""      # what it was made from (content, layout), for the records
     version: int = 0            # once kept: its version number (records.py), else 0
     record: int | None = None   # once kept: its id in the records
+    body_size: float = 0.0      # the body text size the page was set at
 
 
 def personal_sheet(library: Library, visit: Visit) -> Sheet:
@@ -107,7 +108,7 @@ def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None 
         pdf = press.make_sheet(sheet, client_card(library, visit))
     except ContentError as err:
         return ClientPdf(visit, path, None, "; ".join(_for_a_client(p) for p in err.problems))
-    return ClientPdf(visit, path, pdf.data, None, content_hash(press, sheet))
+    return ClientPdf(visit, path, pdf.data, None, content_hash(press, sheet), body_size=pdf.body_size)
 
 
 def _for_a_client(problem) -> str:
