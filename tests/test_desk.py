@@ -351,6 +351,26 @@ def test_a_correction_the_records_refuse_is_said_at_the_top_and_nothing_goes(bro
     assert not (app.root / "clients" / DAY / "ana-lima-stress-relief-points-v2.pdf").exists()
 
 
+def test_the_emailed_sheet_made_again_after_another_version_is_not_sent_twice(browser, app, mail):
+    app.mail_settings(mail.port)
+    new_sheet(browser, app, email="ana@example.com", note="Rest the left shoulder.")
+    press(browser, "Email")
+    press(browser, "Send")
+    fill(browser, note="Rest the RIGHT shoulder.")
+    wait(browser, lambda b: b.find_element(By.ID, "email-button").text == "Send corrected version")
+    press(browser, "Download", leads_to_a_page=False)   # version 2, kept, never emailed
+    second = app.root / "clients" / DAY / "ana-lima-stress-relief-points-v2.pdf"
+    wait(browser, lambda _b: second.exists())
+    fill(browser, note="Rest the left shoulder.")       # back to the sheet the client has
+    wait(browser, lambda b: b.find_element(By.ID, "email-button").text == "Email")
+    press(browser, "Email")
+    press(browser, "Send")
+    assert text_of(browser, "said").startswith("Not sent again: already sent on ")
+    assert len(mail.messages) == 1
+    assert sorted(p.name for p in (app.root / "clients" / DAY).glob("*.pdf")) == [
+        "ana-lima-stress-relief-points-v2.pdf", "ana-lima-stress-relief-points.pdf"]
+
+
 def test_a_days_file_is_loaded_and_worked_through(browser, app, cups):  # noqa: F811
     printer, _home = cups
     before = len(printer.jobs)

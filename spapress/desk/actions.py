@@ -1,9 +1,10 @@
 """Everything the desk app asks of the package, in one place.
 
 The pages never import clients/ or builds/ themselves: they call this module, which calls the
-same functions the command line calls (FrontDesk to check, make, keep, print and email; the
-outbox and send log; the incremental build). So there is one way to make, print or send, and
-when the package's API changes, only this module follows it.
+same functions the command line calls (FrontDesk to check, make, keep, print, email and
+correct, the client records for versions and history; the outbox and send log; the incremental
+build). So there is one way to make, print or send, and when the package's API changes, only
+this module follows it.
 """
 
 from __future__ import annotations
@@ -148,10 +149,9 @@ class Desk:
         """FIRST, SAME or CHANGED: this sheet against the version of it emailed last."""
         visit = made.visit
         versions = [v for v in self._front().records.versions(visit.name, visit.date, visit.sheet) if not v.purged]
-        emailed = [v for v in versions if _emailed(v)]
-        if not emailed:
+        if not any(_emailed(v) for v in versions):
             return FIRST
-        return SAME if emailed[-1].pdf_sha256 == pdf_hash(made.data) else CHANGED
+        return SAME if self._emailed_last(made) is not None else CHANGED
 
     def _front(self) -> FrontDesk:
         if self.front is None:
@@ -216,12 +216,25 @@ class Desk:
         return LetterShown(letter.recipient, str(message["Subject"]), body.get_content() if body else "")
 
     def _version_for(self, made: ClientPdf) -> int:
-        """The version number keeping this sheet would give it: the latest one's if it is the same sheet."""
+        """The version this sheet goes as: the one emailed last when it is that very sheet (email sends
+        it again), else the one keeping it gives (the latest version's, when it is the same sheet)."""
+        sent = self._emailed_last(made)
+        if sent is not None:
+            return sent.version
         visit = made.visit
         versions = self._front().records.versions(visit.name, visit.date, visit.sheet)
         if versions and not versions[-1].purged and versions[-1].pdf_sha256 == pdf_hash(made.data):
             return versions[-1].version
         return max((v.version for v in versions), default=0) + 1
+
+    def _emailed_last(self, made: ClientPdf) -> SheetVersion | None:
+        """The version of this sheet emailed last, when it is the very sheet made now."""
+        visit = made.visit
+        versions = [v for v in self._front().records.versions(visit.name, visit.date, visit.sheet) if not v.purged]
+        emailed = [v for v in versions if _emailed(v)]
+        if emailed and emailed[-1].pdf_sha256 == pdf_hash(made.data):
+            return emailed[-1]
+        return None
 
     def email(self, made: ClientPdf, *, correct: bool = False) -> tuple[ClientPdf, Delivery]:
         """Keep the sheet and email it, as the command line's 'client --send [--correct]' does.
@@ -232,7 +245,12 @@ class Desk:
             front.settings = self.settings()
             front.transport = mail_transport(front.settings)
             front.check_email(made, correct=correct)
-            kept = front.keep(made)
+            sent = None if correct else self._emailed_last(made)
+            if sent is not None:  # this very sheet went already: the same file, the same message again
+                kept = front.kept_sheet(sent)
+                kept = replace(kept, visit=replace(kept.visit, email=made.visit.email))
+            else:
+                kept = front.keep(made)
             # The version emailed last, sent again, goes as it went the first time (a correction when an
             # earlier version went before it): the same message, so the outbox sends nothing twice.
             correct = correct or self._after_an_emailed_version(kept, kept.version)
