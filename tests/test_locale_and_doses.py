@@ -196,3 +196,23 @@ def test_email_setup_without_a_login_says_what_to_set_up(site):
     assert run.code == 2
     assert run.err.strip() == ("make_pdfs.py: error: the mail server in delivery.yaml has no 'username:', so it needs "
                                "no password; add the login name first if it asks for one")
+
+
+def test_a_file_keyring_found_by_default_is_never_given_the_password(site, tmp_path):
+    """keyrings.alt (a test extra) makes a plain-text file the default keyring; the press refuses it
+    unless it was asked for by name, so a front-desk computer never keeps the password in a file."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("SPAPRESS_SMTP_PASSWORD", "PYTHON_KEYRING_BACKEND")}
+    env.update(XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"), HOME=str(home))
+    code = ("import keyring; from keyrings.alt.file import PlaintextKeyring; keyring.set_keyring(PlaintextKeyring()); "
+            "from spapress.clients.keychain import save_password, stored_password; "
+            "from spapress.errors import NeedsSetup\n"
+            "try:\n    save_password('mail.example.com', 587, 'desk', 'Not-In-A-File-7')\n"
+            "except NeedsSetup as err:\n    print(err)\n"
+            "print(stored_password('mail.example.com', 587, 'desk'))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["this computer has no keychain that keeps the password safely (only a file); "
+                                       "set the environment variable instead", "None"]
+    assert not any("Not-In-A-File-7" in p.read_text(errors="replace") for p in home.rglob("*") if p.is_file())
