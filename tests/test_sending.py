@@ -354,6 +354,23 @@ def test_a_full_disk_while_queueing_is_one_line_per_row_and_nothing_half_written
     assert not [p for p in site.path("clients/mail").rglob("*.tmp")]
 
 
+def test_a_disk_too_full_for_the_sheets_is_one_line_per_row_and_no_traceback(site):
+    """Files limited to less than any sheet (RLIMIT_FSIZE): every row says so, the batch goes on to the end."""
+    csv = row_csv(site, 3)
+
+    def tiny_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    run = subprocess.run(make_pdfs_command(site, "clients", csv), capture_output=True, text=True, cwd=site.root,
+                         preexec_fn=tiny_files)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    refused = [line for line in run.stderr.splitlines() if "could not be kept in clients" in line]
+    assert len(refused) == 3 and all("free some disk space" in line for line in refused), run.stderr
+    assert "0 of 3 client sheets made; 3 rows need fixing (see above)" in run.stderr
+    assert not list(site.path("clients").rglob("*.pdf")) and not list(site.path("clients").rglob("*.tmp"))
+
+
 # ---- many senders, and senders killed --------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..clients.visits import PICK_KINDS, VISIT
 from ..clients.records import RecordsRefusal
-from ..errors import UsageError
+from ..errors import NeedsSetup, UsageError
 from .common import EXIT_OK, EXIT_PROBLEM, command_parser
 from .delivery import (check_delivery_args, client_folder_options, deliver, delivery_options, front_desk,
                        print_options, say_emailed, say_printed)
@@ -67,6 +67,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         except RecordsRefusal as err:
             raise worded(err) from None
     kept = desk.keep(made)
+    if kept.problem:
+        raise NeedsSetup(kept.problem)
     room = desk.note_room(visit)
     used = len(visit.note) if visit.note else 0
     version = f"version {kept.version}; " if kept.version > 1 else ""

@@ -117,7 +117,8 @@ def _named(name: str | None) -> str:
 
 
 def _kept(desk, sheet):
-    """A made sheet kept as its version, unless it has a problem (then nothing is kept)."""
+    """A made sheet kept as its version, unless it has a problem (then nothing is kept); a sheet
+    the disk would not take comes back with that as its problem."""
     return sheet if sheet.problem else desk.keep(sheet)
 
 

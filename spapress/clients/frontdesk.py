@@ -17,6 +17,7 @@ whose text says what to do); the caller says it to a person. A desk app's flow:
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email import policy
@@ -103,8 +104,14 @@ class FrontDesk:
 
     def keep(self, made: ClientPdf) -> ClientPdf:
         """Keep a finished sheet as a new version in the clients folder (or find the identical one
-        kept before); returns it with its kept path, version and record id."""
-        kept, _new = self.records.keep(made.visit, made.data, made.content_hash, _now())
+        kept before); returns it with its kept path, version and record id. A disk that is full or
+        cannot be written is that sheet's problem: nothing is half-written, and a batch goes on."""
+        try:
+            kept, _new = self.records.keep(made.visit, made.data, made.content_hash, _now())
+        except (OSError, sqlite3.Error) as err:
+            return replace(made, data=None, problem=f"could not be kept in {self.show(self.folder)}: "
+                                                    f"{getattr(err, 'strerror', None) or err}; free some disk space "
+                                                    f"or check that the folder can be written, then make it again")
         return replace(made, path=kept.path, version=kept.version, record=kept.id)
 
     def check_email(self, made: ClientPdf, *, correct: bool = False) -> None:

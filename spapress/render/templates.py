@@ -109,6 +109,17 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which only saves time: a full or read-only disk means
+    compiling again next run, never a failed sheet."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @lru_cache(maxsize=8)
 def environment(layouts: Path) -> jinja2.Environment:
     env = _BoundedSandbox(
@@ -120,7 +131,7 @@ def environment(layouts: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         # Compiled templates are kept between runs in Jinja's own per-user cache folder (keyed by
         # each template's source), so a new process skips recompiling unchanged layouts.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_SpareBytecodeCache(),
     )
     env.globals["range"] = _bounded_range
     return env
