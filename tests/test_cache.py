@@ -57,6 +57,15 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     assert off[0] == "0" and digest(site.pdf(SHEET)) == made
 
 
+def test_a_build_with_nothing_to_do_loads_neither_the_checks_nor_pypdf(site, tmp_path):
+    probe = PROBE.replace('"reportlab.graphics.barcode")', '"reportlab.graphics.barcode", "pypdf", "reportlab.platypus")')
+    env = dict(os.environ, SPAPRESS_CACHE=str(tmp_path / "cache"))
+    for _ in range(2):  # the first run builds; the second finds everything up to date
+        done = subprocess.run([sys.executable, "-c", probe, str(site.root), "-q"], env=env, cwd=REPO,
+                              capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0"], done.stdout
+
+
 def test_damaged_or_foreign_cache_entries_are_ignored(site, tmp_path):
     cache = tmp_path / "cache"
     build(site, cache, SHEET, "--force")

@@ -4,9 +4,12 @@ what is said. Findings are warnings; with --strict they are errors and nothing i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content.model import Library, Project
-from ..render.preflight import Checked, Finding, Subject, check
+
+if TYPE_CHECKING:  # the checks load pypdf: a build with nothing to make never needs them
+    from ..render.preflight import Checked, Finding, Subject
 
 LARGE_PRINT = "large-print"   # the layout folder, and the output folder, of the large-print copies
 COPY_ENDINGS = ("-imposed.pdf", "-print-shop.pdf")  # the same pages as the reading copy, laid out again
@@ -18,6 +21,7 @@ def large_print_folder(paths: Project) -> Project:
 
 
 def sheet_subject(project: Project, library: Library, sheet_id: str, data: bytes, layout: str | None = None) -> Subject:
+    from ..render.preflight import Subject
     sheet = library.sheets[sheet_id]
     name = f"{sheet_id} (large print)" if layout == LARGE_PRINT else sheet_id
     return Subject(name, data, sheet.source, project.show(project.layouts / (layout or sheet.layout)),
@@ -26,6 +30,8 @@ def sheet_subject(project: Project, library: Library, sheet_id: str, data: bytes
 
 def built_subjects(project: Project, library: Library, built, layout: str | None = None) -> list[Subject]:
     """A subject for each reading copy a build made (the imposed and print-shop copies repeat its pages)."""
+    from ..render.preflight import Subject
+
     subjects = []
     for item in built:
         if item.path.name.endswith(COPY_ENDINGS):
@@ -45,6 +51,8 @@ def _bytes_of(item) -> bytes:
 
 
 def check_all(subjects: list[Subject]) -> list[Checked]:
+    from ..render.preflight import check
+
     return [check(subject) for subject in subjects]
 
 
@@ -65,5 +73,7 @@ def say(checked: list[Checked], stderr, *, strict: bool) -> int:
 def client_subject(project: Project, library: Library, sheet_id: str, layout: str | None, data: bytes,
                    path: Path) -> Subject:
     """A client's sheet, named by its file (never by the client's name in the message's wording)."""
+    from ..render.preflight import Subject
+
     subject = sheet_subject(project, library, sheet_id, data, layout)
     return Subject(path.name, data, subject.content, subject.layout, subject.disclaimer)
