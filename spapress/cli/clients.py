@@ -86,8 +86,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
 
     good = [row for row in checked if row.visit is not None]
     # In the rows' order, each sheet already kept (written a few at a time, as they come).
-    screened = (lambda sheet: desk.screen_for_email(sheet)) if args.send or args.dry_run else (lambda sheet: sheet)
-    made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: _kept(desk, screened(sheet)))
+    emailing = args.send or args.dry_run
+    made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: _kept(desk, sheet, emailing))
     failed, done, delivered_ok = 0, 0, True
     for row in checked:
         if row.visit is None:
@@ -116,9 +116,12 @@ def _named(name: str | None) -> str:
     return f" ({name})" if name else ""
 
 
-def _kept(desk, sheet):
-    """A made sheet kept as its version, unless it has a problem (then nothing is kept); a sheet
-    the disk would not take comes back with that as its problem."""
+def _kept(desk, sheet, emailing: bool):
+    """A made sheet kept as its version, unless it has a problem or, when emailing, the records
+    refuse to send it (then nothing is kept); a sheet the disk would not take comes back with
+    that as its problem."""
+    if sheet.problem is None and emailing:
+        sheet = desk.screen_for_email(sheet)
     return sheet if sheet.problem else desk.keep(sheet)
 
 

@@ -100,7 +100,7 @@ class FrontDesk:
 
     def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
         """The visits' sheets in order, each as soon as it is made (keep each one as it comes)."""
-        return make_many(self.press, visits, self.folder, [self.records.planned_path(v) for v in visits])
+        return make_many(self.press, visits, self.folder, self.records.planned_paths(visits))
 
     def keep(self, made: ClientPdf) -> ClientPdf:
         """Keep a finished sheet as a new version in the clients folder (or find the identical one

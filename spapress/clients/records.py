@@ -167,14 +167,19 @@ class Records:
     def __init__(self, folder: Path):
         self.folder = folder
         self.path = folder / RECORDS_FILE
+        self._ready = False   # folder made private and tables created, once per Records
 
     # -- reading -------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        private_folder(self.folder)
+        self._ready = self._ready and self.path.is_file()  # a long-running desk outlives a deleted folder
+        if not self._ready:
+            private_folder(self.folder)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions said explicitly
         db.execute("PRAGMA synchronous = FULL")
-        db.executescript(SCHEMA)
+        if not self._ready:
+            db.executescript(SCHEMA)
+            self._ready = True
         return db
 
     @contextmanager
@@ -217,9 +222,13 @@ class Records:
 
     def planned_path(self, visit: Visit) -> Path:
         """Where the visit's first version goes (or went): clients/DATE/STEM-HANDOUT.pdf."""
+        return self.planned_paths([visit])[0]
+
+    def planned_paths(self, visits: list[Visit]) -> list[Path]:
+        """planned_path for each of a batch's visits, read in one go."""
         with self._reading() as db:
-            stem = self._stem(db, visit.name, claim=False)
-        return self.folder / _relative(visit.date.isoformat(), stem, visit.sheet, 1)
+            return [self.folder / _relative(visit.date.isoformat(), self._stem(db, visit.name, claim=False),
+                                            visit.sheet, 1) for visit in visits]
 
     def names(self) -> list[str]:
         with self._reading() as db:

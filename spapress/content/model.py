@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .doses import DEFAULT_MINUTES, DEFAULT_TIMES_A_DAY
+
 
 @dataclass(frozen=True)
 class FontFamily:
@@ -75,8 +77,8 @@ class Point:
     cautions: tuple[str, ...]
     map: BodyPosition | None
     source: str
-    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
-    times_a_day: tuple[int, int] = (1, 4)
+    minutes: tuple[float, float] = DEFAULT_MINUTES     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = DEFAULT_TIMES_A_DAY
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ class Technique:
     best_for: str | None
     tips: tuple[str, ...]
     source: str
-    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
-    times_a_day: tuple[int, int] = (1, 4)
+    minutes: tuple[float, float] = DEFAULT_MINUTES     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = DEFAULT_TIMES_A_DAY
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ class Tool:
     best_for: str | None
     tips: tuple[str, ...]
     source: str
-    minutes: tuple[float, float] = (0.5, 20.0)     # the dose range a therapist may pick
-    times_a_day: tuple[int, int] = (1, 4)
+    minutes: tuple[float, float] = DEFAULT_MINUTES     # the dose range a therapist may pick
+    times_a_day: tuple[int, int] = DEFAULT_TIMES_A_DAY
 
 
 @dataclass(frozen=True)
