@@ -7,6 +7,7 @@
     fonts.py      the brand's TrueType families, and which characters they can draw
     inputs.py     pictures, SVG art and fonts checked before use: bounded, whole, nothing from outside the project
     markup.py     escaping text for paragraph markup
+    paragraphs.py paragraphs that remember their parse and line breaks (same text, style and width)
     cache.py      the small on-disk cache of parsed fonts and drawn art (plain data, versioned)
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes

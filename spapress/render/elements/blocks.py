@@ -9,6 +9,7 @@ from ...content.schema import Choice
 from ...content.rules import LINK
 from ..flowables import Badge, Beside, BodyMap, Box, Columns, Gap, QrCode, Rule, Stack, TocLine, VectorArt, vector_art
 from ..fonts import check_glyphs
+from ..paragraphs import KeptParagraph
 from .base import (COLOR, LAYOUT_FILE, LENGTH, NAME, NUMBER, PLACEMENT, SPACE, SPACE_ATTRS, STYLE, TEXT, WIDTH,
                    Attr, AttrError, Element, _face, _spacing, _style_or_fallback, _text, build_blocks, inline_markup)
 
@@ -82,7 +83,7 @@ class PointCard(Element):
         title_style = _style_or_fallback(ink, v["title_style"], "h3")
         face = ink.faces["body"].bold
         check_glyphs(v["n"], face)
-        title = Paragraph(_text(v["title"], _face(ink, title_style), ink.spec(title_style).upper),
+        title = KeptParagraph(_text(v["title"], _face(ink, title_style), ink.spec(title_style).upper),
                           ink.paragraph_style(title_style))
         size = ink.paragraph_style(title_style).fontSize * 1.5
         badge = Badge(v["n"], size, ink.color(v["badge"]), ink.color("paper"), face)
@@ -174,7 +175,7 @@ class Disclaimer(Element):
         v = cls.values(node)
         name = _style_or_fallback(ink, v["style"])
         spec = ink.spec(name)
-        paragraph = Paragraph(_text(ink.brand.disclaimer, _face(ink, name), spec.upper), ink.paragraph_style(name))
+        paragraph = KeptParagraph(_text(ink.brand.disclaimer, _face(ink, name), spec.upper), ink.paragraph_style(name))
         return [Gap(ink.space(v["space_before"])), paragraph, Gap(ink.space(v["space_after"]))]
 
 

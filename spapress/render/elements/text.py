@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 from ..markup import escape
 
-from reportlab.platypus import Paragraph
-
 from ...content.schema import did_you_mean
 from ...content.rules import LINK
 from ..fonts import check_glyphs
+from ..paragraphs import KeptParagraph
 from .base import COLOR, STYLE, TEXT, Attr, AttrError, Element, Ink, _face, build_blocks, inline_markup
 
 class TextBlock(Element):
@@ -30,7 +29,7 @@ class TextBlock(Element):
     @classmethod
     def build(cls, node, ink):
         name = cls.style_name(node, ink)
-        paragraph = Paragraph(inline_markup(node, ink, name), ink.paragraph_style(name))
+        paragraph = KeptParagraph(inline_markup(node, ink, name), ink.paragraph_style(name))
         paragraph.keepWithNext = cls.keep_with_next
         return [paragraph]
 
@@ -64,7 +63,7 @@ class Li(TextBlock):
         bullet = node.get("bullet", "•")
         check_glyphs(bullet, _face(ink, name))
         style = ink.paragraph_style(name)
-        return [Paragraph(inline_markup(node, ink, name), style, bulletText=escape(bullet))]
+        return [KeptParagraph(inline_markup(node, ink, name), style, bulletText=escape(bullet))]
 
 
 class Ul(Element):
