@@ -290,3 +290,32 @@ def test_reprint_hands_the_printer_exactly_the_kept_bytes(site, print_queue):
     assert copy == site.path(f"clients/{DAY}/ana-lima-stress-relief-points.pdf").read_bytes()
     assert "LEFT shoulder" in text_of(copy)
     assert "    printed on Desk " in site.run("history", "Ana Lima").out
+
+
+def test_threads_of_one_desk_keep_distinct_versions_and_leave_no_stray_files(site):
+    """A batch keeps sheets from several threads at once: each gets its own version and file,
+    owner-only, and nothing half-written (no temporary file) is left beside them."""
+    from concurrent.futures import ThreadPoolExecutor
+    from spapress.clients.frontdesk import FrontDesk
+    from spapress.content.model import Project
+
+    root = site.root
+    desk = FrontDesk(Project(root, root / "handouts", root / "layouts", root / "clients"), None)
+    visits = []
+    for n in range(12):
+        visit, problems = desk.checker().visit({"name": "Ana Lima", "therapist": "Sam", "date": DAY,
+                                                "handout": "stress-relief-points", "note": f"note {n}"}, "test")
+        assert not problems
+        visits.append(visit)
+    made = [desk.make(visit) for visit in visits]
+    with ThreadPoolExecutor(8) as threads:
+        kept = list(threads.map(desk.keep, made))
+    assert sorted(k.version for k in kept) == list(range(1, 13))
+    latest = next(n for n, k in enumerate(kept) if k.version == 12)
+    assert desk.keep(made[latest]).version == 12   # the same bytes again: found, not kept twice
+    folder = site.path(f"clients/{DAY}")
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == 12 and all(name.endswith(".pdf") and not name.startswith(".") for name in files), files
+    for sheet, sent_in in zip(kept, made):
+        assert sheet.path.read_bytes() == sent_in.data
+        assert sheet.path.stat().st_mode & 0o777 == 0o600

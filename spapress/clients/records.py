@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -168,6 +169,7 @@ class Records:
         self.folder = folder
         self.path = folder / RECORDS_FILE
         self._ready = False   # folder made private and tables created, once per Records
+        self._lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -192,8 +194,10 @@ class Records:
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so two desks queue rather than clash."""
-        with closing(self._connect()) as db:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so two desks queue rather than clash.
+        Threads of one desk queue on a lock first: waiting on SQLite's own lock means sleeping in
+        steps of up to 100 ms, which would leave a batch's writing threads mostly asleep."""
+        with self._lock, closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -293,31 +297,41 @@ class Records:
 
     def keep(self, visit: Visit, data: bytes, content_hash: str, now: datetime) -> tuple[SheetVersion, bool]:
         """Keep a finished sheet as a new version, or return the latest version when it has these
-        exact bytes (new=False). The file is written, owner-only, before the version is committed."""
+        exact bytes (new=False). The file is written, owner-only, before the version is committed.
+
+        The bytes are written and flushed to disk before the records are taken, so that slow part
+        runs for several sheets at once; inside the transaction the file only gets its name."""
         digest = pdf_hash(data)
         day = visit.date.isoformat()
-        with self._writing() as db:
-            key = client_key(visit.name)
-            same = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE client_key = ? AND visit_date = ? AND "
-                              f"handout = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
-                              (key, day, visit.sheet)).fetchone()   # the latest version: is it this one?
-            if same and same[6] == digest and (self.folder / PurePosixPath(same[5])).is_file():
-                return self._version(db, same), False
-            stem = self._stem(db, visit.name, claim=True)
-            (last,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM sheets WHERE client_key = ? AND "
-                                 "visit_date = ? AND handout = ?", (key, day, visit.sheet)).fetchone()
-            version = last + 1
-            while (self.folder / _relative(day, stem, visit.sheet, version)).exists():
-                version += 1   # a file no record knows (made before records were kept): never overwrite it
-            relative = _relative(day, stem, visit.sheet, version)
-            cursor = db.execute(
-                "INSERT INTO sheets (client_key, client, visit_date, handout, version, path, pdf_sha256, content_hash, "
-                "visit, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, visit.name, day, visit.sheet, version, relative.as_posix(), digest, content_hash,
-                 visit_json(visit), _stamp(now)))
-            _write_new(self.folder / relative, data)
-            row = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE id = ?", (cursor.lastrowid,)).fetchone()
-            return self._version(db, row), True
+        private_folder(self.folder / day)
+        temp = stage_file(self.folder / day / f"{visit.sheet}.pdf", data)
+        try:
+            if os.name != "nt":
+                os.chmod(temp, 0o600)
+            with self._writing() as db:
+                key = client_key(visit.name)
+                same = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE client_key = ? AND visit_date = ? AND "
+                                  f"handout = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
+                                  (key, day, visit.sheet)).fetchone()   # the latest version: is it this one?
+                if same and same[6] == digest and (self.folder / PurePosixPath(same[5])).is_file():
+                    return self._version(db, same), False
+                stem = self._stem(db, visit.name, claim=True)
+                (last,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM sheets WHERE client_key = ? AND "
+                                     "visit_date = ? AND handout = ?", (key, day, visit.sheet)).fetchone()
+                version = last + 1
+                while (self.folder / _relative(day, stem, visit.sheet, version)).exists():
+                    version += 1   # a file no record knows (made before records were kept): never overwrite it
+                relative = _relative(day, stem, visit.sheet, version)
+                cursor = db.execute(
+                    "INSERT INTO sheets (client_key, client, visit_date, handout, version, path, pdf_sha256, "
+                    "content_hash, visit, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, visit.name, day, visit.sheet, version, relative.as_posix(), digest, content_hash,
+                     visit_json(visit), _stamp(now)))
+                _publish(temp, self.folder / relative)
+                row = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE id = ?", (cursor.lastrowid,)).fetchone()
+                return self._version(db, row), True
+        finally:
+            temp.unlink(missing_ok=True)  # not published: these bytes were kept before, or something failed
 
     def record_delivery(self, sheet_id: int, channel: str, now: datetime, *, recipient: str | None = None,
                         message_id: str | None = None, kind: str = "first") -> None:
@@ -385,19 +399,11 @@ def _relative(day: str, stem: str, handout: str, version: int) -> PurePosixPath:
     return PurePosixPath(day) / f"{stem}-{handout}{tail}.pdf"
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a new file, owner-only, whole or not at all; never over an existing file."""
-    private_folder(path.parent)
-    temp = stage_file(path, data)
-    try:
-        if os.name != "nt":
-            os.chmod(temp, 0o600)
-        if path.exists():
-            raise FileExistsError(path)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+def _publish(temp: Path, path: Path) -> None:
+    """Give a written, flushed, owner-only file its name; never over an existing file."""
+    if path.exists():
+        raise FileExistsError(path)
+    os.replace(temp, path)
 
 
 def _stamp(now: datetime) -> str:
