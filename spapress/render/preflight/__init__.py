@@ -1,6 +1,7 @@
 """Checks before print: what a finished PDF actually draws, held to the press's standards.
 
     drawn.py     the PDF read back: text shown (size, face, colour, box) and shapes filled, in order
+    operators.py a content stream as (operands, operator) pairs, read quickly with regular expressions
     contrast.py  WCAG AA contrast of every text against what is painted beneath it
     sizes.py     running text at 9 pt or more, nothing under 7 pt
     qr.py        QR codes at least 20 mm across with a 4-module light margin

@@ -1,4 +1,4 @@
-"""What a PDF actually draws, read back from its content streams with pypdf.
+"""What a PDF actually draws, read back from its content streams (pypdf finds them, operators.py reads them).
 
 Every check before print works on this record rather than on the layout's intentions: the
 text shown (its characters, size, face, fill colour and box on the page, and the text
@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
+
+from .operators import operations
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -208,8 +209,7 @@ def _read_page(reader, page, number: int) -> DrawnPage:
     only_squares = True
     text_matrix = line_matrix = IDENTITY
     paragraph = order = 0
-    for operands, operator in ContentStream(contents, reader).operations:
-        op = operator.decode("latin-1") if isinstance(operator, bytes) else operator
+    for operands, op in operations(contents.get_data()):
         if op == "q":
             stack.append(state.copy())
         elif op == "Q":
