@@ -50,10 +50,25 @@ def _bytes_of(item) -> bytes:
     return item.pdf.data or item.path.read_bytes()
 
 
+POOL_FROM = 8   # subjects: fewer are checked here, as starting the workers would cost more
+
+
 def check_all(subjects: list[Subject]) -> list[Checked]:
+    """The checks on every subject, in order: on every core when there are many."""
+    from ..builds.pool import cores, each_made
+
+    return list(each_made(None, _check_one, subjects, workers=cores(), pool=len(subjects) >= POOL_FROM,
+                          recipe=_nothing))
+
+
+def _check_one(_state, subject: Subject) -> Checked:
     from ..render.preflight import check
 
-    return [check(subject) for subject in subjects]
+    return check(subject)
+
+
+def _nothing() -> None:
+    """What a spawned worker needs before checking: nothing but the modules it imports."""
 
 
 def say(checked: list[Checked], stderr, *, strict: bool) -> int:
