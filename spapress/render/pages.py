@@ -238,9 +238,10 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
 
     The height of a page of text grows about in proportion to its body size (a little less, as
     smaller text fits more words on a line), so the first try below the design size is the step
-    that proportion points at; the search then walks one step at a time to the boundary: two or
-    three layouts in all, where a bisection from the minimum took five or six. The answer is the
-    same: the largest step that fits, with the next one up not fitting."""
+    that proportion points at, and the second where the line through the two layouts measured
+    meets the room; the search then walks one step at a time to the boundary: about three
+    layouts in all, where a bisection from the minimum took five or six. The answer is the same:
+    the largest step that fits, with the next one up not fitting."""
     design = ink.styles.body_size
 
     top = int(round((design - minimum) / STEP))  # stands for the design size itself, tried first
@@ -259,10 +260,18 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
             tried[step] = attempt(step)
         return tried[step][0].height <= available
 
+    def height(step: int) -> float:
+        fits(step)
+        return tried[step][0].height
+
     if fits(top):
         return tried[top]
-    estimate = design * (available / tried[top][0].height)
-    step = max(0, min(top - 1, int((estimate - minimum) / STEP)))
+    first = max(0, min(top - 1, int((design * (available / height(top)) - minimum) / STEP)))
+    step = first
+    if height(first) != height(top):  # a second guess: where the line through both layouts meets the room
+        size = minimum + first * STEP
+        size += (available - height(first)) * (design - size) / (height(top) - height(first))
+        step = max(0, min(top - 1, int((size - minimum) / STEP)))
     if fits(step):
         while step + 1 < top and fits(step + 1):
             step += 1

@@ -58,6 +58,9 @@ class Ink:
     faces: Mapping[str, Faces]
     project: Project
     scale: float = 1.0
+    # What one page's elements worked out that does not depend on the scale (their paragraph
+    # markup), kept while fitting tries several scales: copies made with replace() share it.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
     _palette: tuple = field(default=(), init=False)
 
     def __post_init__(self):
@@ -83,6 +86,13 @@ def inline_markup(node, ink: Ink, style_name: str) -> str:
     Content text can contain '<', '&' or anything else: it is escaped here, so it is always
     printed literally.  Each piece of text is checked against the face it will be drawn in.
     """
+    key = ("markup", node, style_name)
+    if key not in ink.memo:
+        ink.memo[key] = _markup(node, ink, style_name)
+    return ink.memo[key]
+
+
+def _markup(node, ink: Ink, style_name: str) -> str:
     spec = ink.spec(style_name)
     faces = ink.faces[spec.font]
 
