@@ -259,3 +259,20 @@ def test_the_booking_qr_code_scans_from_a_72_dpi_picture(site, tmp_path, sheet):
     assert site.run(sheet).code == 0
     tool("pdftoppm", "-r", "72", "-png", "-singlefile", str(site.pdf(sheet)), str(tmp_path / "page"))
     assert tool("zbarimg", "-q", "--raw", str(tmp_path / "page.png")).strip() == "https://www.facesspa.com/book"
+
+
+def test_many_pdfs_are_checked_on_every_core_with_the_same_findings_in_order(site):
+    """Eight or more PDFs are checked by worker processes: the findings and grades come back
+    exactly as checking them one by one gives them, each with its own PDF."""
+    from spapress.cli.preflight import POOL_FROM, check_all
+
+    probe(site, "<p style='pale'>Pale words on the page.</p>", strict=False)
+    pale = site.pdf("probe").read_bytes()
+    assert site.run("-q").code == 0
+    clean = site.pdf("stress-relief-points").read_bytes()
+    subjects = [Subject(f"pdf-{n}", pale if n % 3 == 0 else clean, "handouts/sheets/x.yaml", "layouts/probe",
+                        "") for n in range(POOL_FROM + 4)]
+    pooled = check_all(subjects)
+    assert pooled == [check(subject) for subject in subjects]
+    assert [bool(result.findings) for result in pooled] == [n % 3 == 0 for n in range(len(subjects))]
+    assert all(f"'pdf-{n}'" in str(result.findings[0]) for n, result in enumerate(pooled) if result.findings)
