@@ -154,7 +154,8 @@ def _glyphs(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
-def first_missing(text: str, font_names) -> str | None:
+@lru_cache(maxsize=8192)  # the same texts are checked on every page and at every size tried
+def first_missing(text: str, font_names: tuple[str, ...]) -> str | None:
     """The first character of text that one of the fonts cannot draw (line breaks and tabs aside)."""
     codes = set(map(ord, text)) - _BREAKS
     lacking = set().union(*(codes - _glyphs(name) for name in font_names))

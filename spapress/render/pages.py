@@ -10,15 +10,42 @@ placed) first and drawn afterwards, so a booklet knows every page number before 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
+from reportlab.pdfbase import pdfdoc
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
 from .elements import BrandHeader, Fit, Ink, Page, build_blocks
 from .flowables import UNBOUNDED, Stack
+
+class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+    """ReportLab's Flate filter, remembering what it compressed last. A batch's PDFs embed the
+    same font subsets and colour maps again and again; compressing each once gives the same
+    bytes sooner. Installed in place of ReportLab's own (its modules look the filter up by name
+    each time they write a stream)."""
+
+    KEPT = 64
+
+    def __init__(self):
+        self._kept: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def encode(self, text):
+        data = text.encode("utf8") if isinstance(text, str) else bytes(text)
+        done = self._kept.get(data)
+        if done is None:
+            done = self._kept[data] = super().encode(data)
+            if len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(data)
+        return done
+
+
+pdfdoc.PDFZCompress = _KeptFlate()
 
 PAPER = {"letter": LETTER, "a4": A4, "half-letter": (5.5 * inch, 8.5 * inch), "a5": A5}
 STEP = 0.1  # points of body size between fitting attempts
