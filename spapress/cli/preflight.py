@@ -3,6 +3,7 @@ what is said. Findings are warnings; with --strict they are errors and nothing i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ def large_print_folder(paths: Project) -> Project:
     return Project(paths.root, paths.content, paths.layouts, paths.out / LARGE_PRINT)
 
 
-def sheet_subject(project: Project, library: Library, sheet_id: str, data: bytes, layout: str | None = None) -> Subject:
+def sheet_subject(project: Project, library: Library, sheet_id: str, data: bytes | None,
+                  layout: str | None = None) -> Subject:
     from ..render.preflight import Subject
     sheet = library.sheets[sheet_id]
     name = f"{sheet_id} (large print)" if layout == LARGE_PRINT else sheet_id
@@ -29,7 +31,8 @@ def sheet_subject(project: Project, library: Library, sheet_id: str, data: bytes
 
 
 def built_subjects(project: Project, library: Library, built, layout: str | None = None) -> list[Subject]:
-    """A subject for each reading copy a build made (the imposed and print-shop copies repeat its pages)."""
+    """A subject for each reading copy a build made (the imposed and print-shop copies repeat its pages).
+    A build that wrote its PDFs keeps none in memory: each is read from its file as it is checked."""
     from ..render.preflight import Subject
 
     subjects = []
@@ -38,16 +41,13 @@ def built_subjects(project: Project, library: Library, built, layout: str | None
             continue
         if item.kind == "booklet":
             booklet = library.booklets[item.id]
-            subjects.append(Subject(item.id, _bytes_of(item), booklet.source,
-                                    project.show(project.layouts / booklet.layout), library.brand.disclaimer))
+            subjects.append(Subject(item.id, item.pdf.data or None, booklet.source,
+                                    project.show(project.layouts / booklet.layout), library.brand.disclaimer,
+                                    item.path))
         else:
-            subjects.append(sheet_subject(project, library, item.id, _bytes_of(item), layout))
+            subject = sheet_subject(project, library, item.id, item.pdf.data or None, layout)
+            subjects.append(replace(subject, path=item.path))
     return subjects
-
-
-def _bytes_of(item) -> bytes:
-    """A built PDF's bytes: a build that wrote its PDFs keeps none in memory, so read the file."""
-    return item.pdf.data or item.path.read_bytes()
 
 
 POOL_FROM = 8   # subjects: fewer are checked here, as starting the workers would cost more

@@ -17,6 +17,7 @@ May import spapress.errors and content/ (and pypdf); it never imports ReportLab.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .breaks import broken
 from .contrast import low_contrast
@@ -32,10 +33,11 @@ class Subject:
     """One PDF to check, and the files a finding should send a person to."""
 
     name: str          # how to name it: 'stress-relief-points'
-    data: bytes
+    data: bytes | None  # the PDF, or None to read it from `path` when it is checked
     content: str       # the content file (sheet, booklet) shown, for wording and missing parts
     layout: str        # the layout's folder shown (layouts/classic), for colours, sizes and QR codes
     disclaimer: str    # the brand's disclaimer, which must be printed
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Checked:
 
 def check(subject: Subject) -> Checked:
     """Every finding on one PDF, and its reading grade."""
-    pages = read_pdf(subject.data)
+    pages = read_pdf(subject.data if subject.data is not None else subject.path.read_bytes())
     name, layout, content = subject.name, subject.layout, subject.content
     found: list[Finding] = []
     found += [Finding(f"{layout}/styles.yaml", f"'{name}' {m}") for m in low_contrast(pages)]
