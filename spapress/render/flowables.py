@@ -302,11 +302,18 @@ def render_drawing(canvas, art: Art, x: float, y: float) -> None:
         if art.ops is not None:
             canvas._code.extend(art.ops)
             return
+    from reportlab import rl_config
     from reportlab.graphics import renderPDF
 
     drawing = art.drawing
     drawing.initialFontName = canvas._initialFontName
-    renderPDF.draw(drawing, canvas, x, y, showBoundary=False)
+    # A picture inside art is drawn inline, which ReportLab can write only with ASCII85 on
+    # (see pages.py); the page's own streams are written later, with it off again.
+    rl_config.useA85, before = 1, rl_config.useA85
+    try:
+        renderPDF.draw(drawing, canvas, x, y, showBoundary=False)
+    finally:
+        rl_config.useA85 = before
 
 
 def _is_truetype(font_name: str) -> bool:

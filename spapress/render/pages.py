@@ -13,6 +13,7 @@ import io
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
 from reportlab.pdfbase import pdfdoc
 from reportlab.lib.units import inch
@@ -46,6 +47,11 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
 
 
 pdfdoc.PDFZCompress = _KeptFlate()
+# Streams compressed with Flate alone: ReportLab's default adds an ASCII85 layer on top, which
+# makes each page stream a quarter bigger and slower to write and to read back, for 7-bit safety
+# no printer or viewer has needed for decades. (Art drawn with pictures inside needs it back for
+# a moment: see flowables.render_drawing.)
+rl_config.useA85 = 0
 
 PAPER = {"letter": LETTER, "a4": A4, "half-letter": (5.5 * inch, 8.5 * inch), "a5": A5}
 STEP = 0.1  # points of body size between fitting attempts
