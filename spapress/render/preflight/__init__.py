@@ -1,6 +1,7 @@
 """Checks before print: what a finished PDF actually draws, held to the press's standards.
 
     drawn.py     the PDF read back: text shown (size, face, colour, box) and shapes filled, in order
+    pages.py     a PDF's pages, fonts and content streams (read directly; pypdf for anything unusual)
     operators.py a content stream as (operands, operator) pairs, read quickly with regular expressions
     contrast.py  WCAG AA contrast of every text against what is painted beneath it
     sizes.py     running text at 9 pt or more, nothing under 7 pt
@@ -11,7 +12,8 @@
 
 check() runs them all on one PDF and returns findings, each a one-line message naming the
 file to change. The command line shows them as warnings, or as errors with --strict.
-May import spapress.errors and content/ (and pypdf); it never imports ReportLab.
+May import spapress.errors and content/ (and pypdf, for PDFs the press did not write); it never
+imports ReportLab.
 """
 
 from __future__ import annotations

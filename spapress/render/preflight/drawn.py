@@ -1,4 +1,4 @@
-"""What a PDF actually draws, read back from its content streams (pypdf finds them, operators.py reads them).
+"""What a PDF actually draws, read back from its content streams (pages.py finds them, operators.py reads them).
 
 Every check before print works on this record rather than on the layout's intentions: the
 text shown (its characters, size, face, fill colour and box on the page, and the text
@@ -9,13 +9,11 @@ Only the operators ReportLab writes are understood; anything else is passed over
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader
-
 from .operators import operations
+from .pages import FontParts, PageParts, read_pages
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -132,14 +130,13 @@ def _cmyk(c, m, y, k) -> Color:
 class _Font:
     """A simple (one byte per character) font: its widths and what each code means."""
 
-    def __init__(self, font):
-        font = font.get_object()
-        self.bold = "bold" in str(font.get("/BaseFont", "")).lower()
-        self.first = int(font.get("/FirstChar", 0))
-        self.widths = [float(w) for w in font.get("/Widths", [])]
+    def __init__(self, font: FontParts):
+        self.bold = "bold" in font.base_font.lower()
+        self.first = font.first_char
+        self.widths = list(font.widths)
         self.unicode: dict[int, str] = {}
-        if "/ToUnicode" in font:
-            self._read_cmap(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
+        if font.to_unicode is not None:
+            self._read_cmap(font.to_unicode.decode("latin-1"))
 
     def _read_cmap(self, cmap: str) -> None:
         for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
@@ -191,17 +188,13 @@ class _State:
 
 def read_pdf(data: bytes) -> list[DrawnPage]:
     """Every page of a PDF as what it draws."""
-    reader = PdfReader(io.BytesIO(data))
-    return [_read_page(reader, page, number) for number, page in enumerate(reader.pages, 1)]
+    return [_read_page(page, number) for number, page in enumerate(read_pages(data), 1)]
 
 
-def _read_page(reader, page, number: int) -> DrawnPage:
-    media = [float(v) for v in page.mediabox]
-    drawn = DrawnPage(number, Box(*media))
-    resources = page.get("/Resources") or {}
-    fonts = {name: _Font(font) for name, font in (resources.get("/Font") or {}).items()}
-    contents = page.get_contents()
-    if contents is None:
+def _read_page(page: PageParts, number: int) -> DrawnPage:
+    drawn = DrawnPage(number, Box(*page.media_box))
+    fonts = {name: _Font(font) for name, font in page.fonts.items()}
+    if page.contents is None:
         return drawn
     state, stack = _State(), []
     path: list[tuple[float, float]] = []
@@ -209,7 +202,7 @@ def _read_page(reader, page, number: int) -> DrawnPage:
     only_squares = True
     text_matrix = line_matrix = IDENTITY
     paragraph = order = 0
-    for operands, op in operations(contents.get_data()):
+    for operands, op in operations(page.contents):
         if op == "q":
             stack.append(state.copy())
         elif op == "Q":
