@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .operators import operations
 from .pages import FontParts, PageParts, read_pages
@@ -156,6 +157,11 @@ class _Font:
         return self.widths[index] / 1000 if 0 <= index < len(self.widths) else 0.5
 
 
+@lru_cache(maxsize=64)  # a batch's PDFs embed the same subsets again and again; a _Font is never changed
+def _font(parts: FontParts) -> _Font:
+    return _Font(parts)
+
+
 def _utf16(hex_text: str) -> str:
     try:
         return bytes.fromhex(hex_text).decode("utf-16-be")
@@ -193,7 +199,7 @@ def read_pdf(data: bytes) -> list[DrawnPage]:
 
 def _read_page(page: PageParts, number: int) -> DrawnPage:
     drawn = DrawnPage(number, Box(*page.media_box))
-    fonts = {name: _Font(font) for name, font in page.fonts.items()}
+    fonts = {name: _font(font) for name, font in page.fonts.items()}
     if page.contents is None:
         return drawn
     state, stack = _State(), []

@@ -10,6 +10,7 @@ sentences and to tell grade 6 from grade 9, which is what the figure is for.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .drawn import DrawnPage
@@ -28,6 +29,7 @@ class Reading:
     hardest: tuple[tuple[float, str], ...]   # (grade, sentence), hardest first
 
 
+@lru_cache(maxsize=16384)  # the same words come back on every page
 def syllables(word: str) -> int:
     word = word.lower().strip("'’")
     if len(word) <= 3:
