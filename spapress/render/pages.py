@@ -39,10 +39,16 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
         done = self._kept.get(data)
         if done is None:
             done = self._kept[data] = super().encode(data)
-            if len(self._kept) > self.KEPT:
-                self._kept.popitem(last=False)
+            while len(self._kept) > self.KEPT:
+                try:
+                    self._kept.popitem(last=False)
+                except KeyError:  # emptied meanwhile by another thread making a PDF
+                    break
         else:
-            self._kept.move_to_end(data)
+            try:
+                self._kept.move_to_end(data)
+            except KeyError:  # just dropped by another thread: the answer is still right
+                pass
         return done
 
 

@@ -20,8 +20,8 @@ from collections import OrderedDict
 
 from reportlab.platypus import Paragraph
 
-PARSED_KEPT = 4096   # parsed texts kept; a handout library has a few hundred
-BROKEN_KEPT = 8192   # line breaks kept: each text at the few widths and sizes it is set at
+PARSED_KEPT = 2048   # parsed texts kept; a handout library has a few hundred
+BROKEN_KEPT = 4096   # line breaks kept: each text at the few widths and sizes it is set at
 _MISSING = object()
 
 
@@ -35,13 +35,19 @@ class _Kept(OrderedDict):
     def take(self, key):
         found = self.get(key, _MISSING)
         if found is not _MISSING:
-            self.move_to_end(key)
+            try:
+                self.move_to_end(key)
+            except KeyError:  # just dropped by another thread making a page: still a good answer
+                pass
         return found
 
     def keep(self, key, value) -> None:
         self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
+        while len(self) > self.size:
+            try:
+                self.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread
+                break
 
 
 _parsed = _Kept(PARSED_KEPT)
