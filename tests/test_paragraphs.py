@@ -71,3 +71,16 @@ def test_rewrapping_one_paragraph_at_another_width_matches_reportlab():
         return buffer.getvalue()
 
     assert twice(lambda: KeptParagraph(TEXT, STYLE)) == twice(lambda: Paragraph(TEXT, STYLE))
+
+
+def test_no_room_at_all_is_said_as_reportlab_says_it():
+    assert KeptParagraph(TEXT, STYLE).wrap(0, 1e6) == Paragraph(TEXT, STYLE).wrap(0, 1e6)
+    wrapped = KeptParagraph(TEXT, STYLE)
+    wrapped.wrap(100, 1e6)
+    assert wrapped.wrap(0, 1e6) == Paragraph(TEXT, STYLE).wrap(0, 1e6)
+
+
+def test_the_same_text_in_another_style_is_broken_afresh():
+    bigger = ParagraphStyle("kept-test-big", parent=STYLE, fontSize=22, leading=26)
+    small, large = KeptParagraph(TEXT, STYLE), KeptParagraph(TEXT, bigger)
+    assert large.wrap(200, 1e6)[1] > 2 * small.wrap(200, 1e6)[1]

@@ -59,6 +59,7 @@ def test_every_page_the_press_builds_reads_as_pypdf_reads_it(site):
     (rb"[(A) -250.5 (B)] TJ", [([[b"A", -250.5, b"B"]], "TJ")]),
     (rb"<48 65 6c6C 6> Tj", [([b"Hell`"], "Tj")]),
     (rb"() Tj", [([b""], "Tj")]),
+    (rb"/F#31 12 Tf (a\8b) Tj", [(["/F1", 12.0], "Tf"), ([b"a8b"], "Tj")]),
     (b".5 -.25 +3 rg % a comment\nq", [([0.5, -0.25, 3.0], "rg"), ([], "q")]),
     (rb"/Span << /ActualText (x) /N << /D 1 >> >> BDC EMC", [(["/Span", None], "BDC"), ([], "EMC")]),
     (b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q", [([], "q"), ([], "BI"),

@@ -185,8 +185,14 @@ def test_purge_removes_old_sheets_messages_and_names_but_nothing_waiting(site, p
         "36500, like 365")
     assert one_line(site.run("clients", "purge", "--older-than", "0")).startswith("make_pdfs.py: error: argument --older-than")
 
+    stray = site.path("clients/2024-01-10/.old-sent-stress-relief-points.pdf.x1y2.tmp")  # a desk stopped mid-write
+    stray.write_bytes(b"%PDF- Old Sent")
+    recent_stray = site.path(f"clients/{DAY}/.ana-lima.pdf.z9.tmp")   # a desk may be writing it now
+    recent_stray.write_bytes(b"%PDF-")
     run = site.run("clients", "purge")
     assert run.code == 0, run.err
+    assert not stray.exists() and recent_stray.exists()
+    recent_stray.unlink()
     assert run.out.splitlines()[0].startswith("purged what is older than 30 days (before ")
     assert run.out.splitlines()[0].endswith(": 1 sheet, 1 sent email, the names in 2 send-log entries")
     assert run.out.splitlines()[1] == "kept 1 older sheet whose email still waits in the outbox"

@@ -331,7 +331,10 @@ class Records:
                 row = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE id = ?", (cursor.lastrowid,)).fetchone()
                 return self._version(db, row), True
         finally:
-            temp.unlink(missing_ok=True)  # not published: these bytes were kept before, or something failed
+            try:
+                temp.unlink(missing_ok=True)  # not published: these bytes were kept before, or something failed
+            except OSError:
+                pass  # a stray hidden file at worst, which purge sweeps away
 
     def record_delivery(self, sheet_id: int, channel: str, now: datetime, *, recipient: str | None = None,
                         message_id: str | None = None, kind: str = "first") -> None:
@@ -376,6 +379,9 @@ class Records:
             db.execute("DELETE FROM clients WHERE key NOT IN (SELECT client_key FROM sheets "
                        "WHERE client_key IS NOT NULL)")
         for day_folder in sorted(self.folder.glob("????-??-??")):
+            if day_folder.is_dir() and day_folder.name < before.isoformat():
+                for leftover in day_folder.glob(".*.tmp"):  # half-written by a desk that was stopped
+                    leftover.unlink(missing_ok=True)
             if day_folder.is_dir() and not any(day_folder.iterdir()):
                 day_folder.rmdir()
         return Purged(removed, kept, frozenset(messages))

@@ -308,7 +308,8 @@ def render_drawing(canvas, art: Art, x: float, y: float) -> None:
     drawing = art.drawing
     drawing.initialFontName = canvas._initialFontName
     # A picture inside art is drawn inline, which ReportLab can write only with ASCII85 on
-    # (see pages.py); the page's own streams are written later, with it off again.
+    # (see pages.py); the page's own streams are written later, with it off again. Only ever
+    # called while drawing a PDF (pages.render_pages holds DRAWING), so no other PDF sees it.
     rl_config.useA85, before = 1, rl_config.useA85
     try:
         renderPDF.draw(drawing, canvas, x, y, showBoundary=False)

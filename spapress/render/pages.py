@@ -10,6 +10,7 @@ placed) first and drawn afterwards, so a booklet knows every page number before 
 from __future__ import annotations
 
 import io
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -30,12 +31,15 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
     each time they write a stream)."""
 
     KEPT = 64
+    LARGEST = 256 * 1024   # bytes: a bigger stream (a page with a picture drawn inline) is not kept
 
     def __init__(self):
         self._kept: OrderedDict[bytes, bytes] = OrderedDict()
 
     def encode(self, text):
         data = text.encode("utf8") if isinstance(text, str) else bytes(text)
+        if len(data) > self.LARGEST:
+            return super().encode(data)
         done = self._kept.get(data)
         if done is None:
             done = self._kept[data] = super().encode(data)
@@ -218,8 +222,18 @@ def plan_flowing_pages(root, ink: Ink, *, reserve_bottom: float = 0.0) -> list[P
             for i, blocks in enumerate(pages)]
 
 
+DRAWING = threading.RLock()  # one PDF drawn at a time in a process: ReportLab's settings are the whole process's
+
+
 def render_pages(pages: list[PlannedPage], meta: Metadata, *, bleed: Bleed | None = None, decorate=None) -> bytes:
-    """Draw planned pages into one PDF. decorate(canvas, index, page) adds page numbers, bookmarks, links."""
+    """Draw planned pages into one PDF. decorate(canvas, index, page) adds page numbers, bookmarks, links.
+    Drawing holds DRAWING: art with a picture inside turns a ReportLab setting on for a moment
+    (flowables.render_drawing), which must not reach a PDF another thread is writing."""
+    with DRAWING:
+        return _render_pages(pages, meta, bleed, decorate)
+
+
+def _render_pages(pages: list[PlannedPage], meta: Metadata, bleed: Bleed | None, decorate) -> bytes:
     buffer = io.BytesIO()
     first = pages[0]
     canvas = Canvas(buffer, pagesize=(first.width, first.height), invariant=1, pageCompression=1,

@@ -8,9 +8,9 @@ the width. Here both are kept (a bounded number, the least recently used dropped
 handed to the next paragraph with the same text, style and width: the page drawn is the same,
 byte for byte, only sooner.
 
-Only styles that live as long as the process (styles.paragraph_style keeps each one) may be
-used: a style is known by its identity, and every entry holds on to its style so that identity
-is never reused for another.
+A style is known by its identity (ReportLab's styles compare and hash as objects), and every
+entry holds the style itself in its key, so a style dropped elsewhere is never mistaken for a
+new one made at the same address.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import copy
 from collections import OrderedDict
 
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import _FUZZ
 
 PARSED_KEPT = 2048   # parsed texts kept; a handout library has a few hundred
 BROKEN_KEPT = 4096   # line breaks kept: each text at the few widths and sizes it is set at
@@ -64,18 +65,18 @@ class KeptParagraph(Paragraph):
         if text is None or frags is not None or style is None:  # a piece split off a paragraph
             super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
             return
-        key = (id(style), text, bulletText, caseSensitive)
+        key = (style, text, bulletText, caseSensitive)
         parsed = _parsed.take(key)
         if parsed is _MISSING:
             super().__init__(text, style, bulletText, None, caseSensitive, encoding)
-            _parsed.keep(key, (style, self.text, self.frags, self.style, self.bulletText))
+            _parsed.keep(key, (self.text, self.frags, self.style, self.bulletText))
         else:
             self.caseSensitive, self.encoding, self.debug = caseSensitive, encoding, 0
-            _, self.text, self.frags, self.style, self.bulletText = parsed
+            self.text, self.frags, self.style, self.bulletText = parsed
         self._key, self._as_parsed = key, self.frags
 
     def wrap(self, availWidth, availHeight):
-        if self._key is None or self.frags is not self._as_parsed:
+        if self._key is None or self.frags is not self._as_parsed or availWidth < _FUZZ:
             # Set before at another width: the words are those broken for it, so work afresh.
             return super().wrap(availWidth, availHeight)
         key = (self._key, availWidth)
@@ -92,7 +93,10 @@ class KeptParagraph(Paragraph):
 
     def split(self, availWidth, availHeight):
         # ReportLab's split may change the words it hands on, so it works on a copy of them here.
-        if self._key is not None and hasattr(self, "blPara"):
-            self.frags, self.blPara = copy.deepcopy((self.frags, self.blPara))
+        if self._key is not None:
+            if hasattr(self, "blPara"):
+                self.frags, self.blPara = copy.deepcopy((self.frags, self.blPara))
+            else:
+                self.frags = copy.deepcopy(self.frags)
             self._key = None
         return super().split(availWidth, availHeight)

@@ -33,6 +33,16 @@ _USUAL = re.compile(rb"[%s]*(?:([+-]?(?:\d+\.?\d*|\.\d+))(?![^%s%s])|(/[^%s%s]*)
 _ODD_ESCAPE = re.compile(rb"\\(?:[^0-7nrtbf\\\n]|[4-7][0-7]{2})")  # where PDF and Python escapes differ
 
 
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def name_of(raw: bytes) -> str:
+    """A /Name as text, its #xx escapes read."""
+    if b"#" in raw:
+        raw = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    return raw.decode("latin-1")
+
+
 class _Unusual(Exception):
     """A token the quick reading does not handle: read the stream again token by token."""
 
@@ -59,7 +69,7 @@ def _quick(data: bytes) -> list[tuple[list, str]]:
             operands = []
             continue
         elif name:
-            value = name.decode("latin-1")
+            value = name_of(name)
         elif string:
             value = string[1:-1]
             if b"\\" in value:
@@ -99,7 +109,7 @@ def _careful(data: bytes) -> Iterator[tuple[list, str]]:
         if kind == "number":
             value = float(text)
         elif kind == "name":
-            value = text.decode("latin-1")
+            value = name_of(text)
         elif kind == "word":
             if arrays:            # an operator inside an array: not a stream ReportLab wrote
                 return
@@ -182,7 +192,7 @@ def _literal(data: bytes, at: int) -> tuple[bytes | None, int]:
 
 def _unescaped(match: re.Match) -> bytes:
     code = match.group(1)
-    if code[:1].isdigit():
+    if code[:1] in b"01234567" and code[:1]:
         return bytes([int(code, 8) & 0xFF])
     if code in (b"\r\n", b"\r", b"\n"):  # a line continued
         return b""

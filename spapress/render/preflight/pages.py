@@ -14,6 +14,8 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from .operators import name_of
+
 
 @dataclass(frozen=True)
 class FontParts:
@@ -33,7 +35,7 @@ class PageParts:
 def read_pages(data: bytes) -> list[PageParts]:
     try:
         return _PlainPdf(data).pages()
-    except (_NotPlain, zlib.error, ValueError, TypeError, KeyError, IndexError, RecursionError):
+    except (_NotPlain, zlib.error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return _pages_by_pypdf(data)   # pypdf says best what is wrong with a damaged file
 
 
@@ -60,7 +62,6 @@ _XREF = re.compile(rb"xref[%s]+" % _WHITE)
 _SECTION = re.compile(rb"(\d+)[ ]+(\d+)[%s]+" % _WHITE)
 _ENTRY = re.compile(rb"(\d{10}) \d{5} ([nf])")
 _STRING = re.compile(rb"(?:[^\\()]|\\.)*\)", re.S)
-_NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
 _INHERITED = ("/Resources", "/MediaBox")
 
 
@@ -190,7 +191,7 @@ class _PlainPdf:
                     return _Ref(int(number)), ref.end()
             return float(number), at
         if name is not None:
-            return _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name.decode("latin-1")), at
+            return name_of(name), at
         if hexa is not None:
             digits = re.sub(rb"[%s]" % _WHITE, b"", hexa[1:-1])
             return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")), at
