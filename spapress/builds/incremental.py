@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..content.load import load_library
 from ..content.model import Library, Project
 from ..errors import UnknownId
 from .files import stage_file
@@ -87,7 +86,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
     large-print copies, in a folder of their own)."""
     copies = {"impose": impose, "print_shop": print_shop}
     if not write:
-        library = in_layout(load_library(project), layout)
+        library = _library(project, layout)
         chosen = select_targets(plan(project, library, source_files(project), **copies), ids)
         made = _make(project, library, chosen, workers, progress)  # with their bytes: the checks read them
         return BuildReport(_as_built(chosen, made, {}), (), ())
@@ -103,7 +102,7 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             if unchanged is not None:
                 return BuildReport((), unchanged, ())
 
-        library = in_layout(load_library(project), layout)
+        library = _library(project, layout)
         targets = plan(project, library, files, **copies)
         chosen = select_targets(targets, ids)
         for target in targets:  # inputs outside the content and layouts folders
@@ -127,6 +126,12 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
         built = _as_built(to_make, made, stale, kept)
         unchanged = tuple(target.id for target in chosen if not stale[target.key])
         return BuildReport(built, unchanged, removed)
+
+
+def _library(project: Project, layout: str | None) -> Library:
+    from ..content.load import load_library  # YAML and the content checks: not for a build with nothing to do
+
+    return in_layout(load_library(project), layout)
 
 
 def in_layout(library: Library, layout: str | None) -> Library:

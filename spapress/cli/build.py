@@ -70,7 +70,6 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     The checks before print run on every PDF made; with strict, every requested PDF is made
     and checked first, and nothing is written unless all pass."""
     from ..builds.incremental import build
-    from ..content.load import load_library
 
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None
@@ -79,7 +78,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     wanted = {layout: ids or None for _, layout in runs}
     try:
         if large_print and ids:  # large-print copies are of handouts only: booklet ids go to the main run
-            library = load_library(paths)
+            library = _library(paths)
             wanted[LARGE_PRINT] = [i for i in ids if i in library.sheets] or None
             if wanted[LARGE_PRINT] is None:
                 runs = runs[:1]
@@ -89,7 +88,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
                      for where, layout in runs]
             if progress:
                 progress.clear()
-            library = library or load_library(paths)
+            library = library or _library(paths)
             if say(list(_checked(library, trial).values()), stderr, strict=True):
                 return EXIT_PROBLEM
         reports = [(where, layout, build(where, wanted[layout], write=not check, force=force, workers=jobs,
@@ -97,7 +96,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
                    for where, layout in runs]
         checked = {}
         if any(report.built for _, _, report in reports) and not (strict and not check):
-            library = library or load_library(paths)
+            library = library or _library(paths)
             checked = _checked(library, reports)
     except PressError as err:
         return report_error(err, stderr)
@@ -138,6 +137,12 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     print(f"{_made(report)} built, {len(report.unchanged)} unchanged{removed}, 0 failed in {seconds:.2f} s",
           file=stdout)
     return EXIT_OK
+
+
+def _library(paths: Project):
+    from ..content.load import load_library  # YAML and the content checks: not for a build with nothing to do
+
+    return load_library(paths)
 
 
 def _checked(library, reports) -> dict:
