@@ -138,6 +138,9 @@ class _Font:
         self.unicode: dict[int, str] = {}
         if font.to_unicode is not None:
             self._read_cmap(font.to_unicode.decode("latin-1"))
+        # Each code's character and width, looked up once here rather than for every character shown.
+        self.characters = {code: self.unicode.get(code, chr(code)) for code in range(256)}
+        self.advances = [self.width(code) for code in range(256)]
 
     def _read_cmap(self, cmap: str) -> None:
         for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
@@ -150,7 +153,7 @@ class _Font:
                     self.unicode[code] = chr(first + offset)
 
     def text(self, data: bytes) -> str:
-        return "".join(self.unicode.get(b, chr(b)) for b in data).replace("\x00", "")
+        return data.decode("latin-1").translate(self.characters).replace("\x00", "")
 
     def width(self, code: int) -> float:
         index = code - self.first
@@ -192,6 +195,13 @@ class _State:
         return _State(**self.__dict__)
 
 
+# Every operator the loop below acts on; the rest (line widths, dashes, ET, marked content…) change
+# nothing the checks look at and are passed over at once.
+_UNDERSTOOD = frozenset(("q", "Q", "cm", "rg", "g", "k", "m", "l", "c", "v", "y", "re", "f", "F", "f*", "B", "B*",
+                         "b", "b*", "S", "s", "n", "BT", "Tf", "TL", "Tc", "Tw", "Tz", "Ts", "Tm", "Td", "TD", "T*",
+                         "Tj", "TJ", "'", '"'))
+
+
 def read_pdf(data: bytes) -> list[DrawnPage]:
     """Every page of a PDF as what it draws."""
     return [_read_page(page, number) for number, page in enumerate(read_pages(data), 1)]
@@ -209,10 +219,22 @@ def _read_page(page: PageParts, number: int) -> DrawnPage:
     text_matrix = line_matrix = IDENTITY
     paragraph = order = 0
     for operands, op in operations(page.contents):
+        if op not in _UNDERSTOOD:
+            continue
         if op == "q":
             stack.append(state.copy())
         elif op == "Q":
             state = stack.pop() if stack else _State()
+        elif op in ("c", "v", "y"):  # the commonest first: curves and boxes, most of any art
+            values = [float(v) for v in operands]
+            path.extend(_apply(state.ctm, values[i], values[i + 1]) for i in range(0, len(values), 2))
+            only_squares = False
+        elif op == "re":
+            x, y, w, h = (float(v) for v in operands)
+            corners = [_apply(state.ctm, x + dx, y + dy) for dx in (0, w) for dy in (0, h)]
+            path.extend(corners)
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            squares.append(Box(min(xs), min(ys), max(xs), max(ys)))
         elif op == "cm":
             state.ctm = _multiply(tuple(float(v) for v in operands), state.ctm)
         elif op == "rg":
@@ -224,16 +246,6 @@ def _read_page(page: PageParts, number: int) -> DrawnPage:
         elif op in ("m", "l"):
             path.append(_apply(state.ctm, float(operands[0]), float(operands[1])))
             only_squares = False
-        elif op in ("c", "v", "y"):
-            values = [float(v) for v in operands]
-            path.extend(_apply(state.ctm, values[i], values[i + 1]) for i in range(0, len(values), 2))
-            only_squares = False
-        elif op == "re":
-            x, y, w, h = (float(v) for v in operands)
-            corners = [_apply(state.ctm, x + dx, y + dy) for dx in (0, w) for dy in (0, h)]
-            path.extend(corners)
-            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-            squares.append(Box(min(xs), min(ys), max(xs), max(ys)))
         elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "n"):
             if op not in ("S", "s", "n") and path:
                 xs, ys = [p[0] for p in path], [p[1] for p in path]
@@ -291,9 +303,10 @@ def _show(drawn: DrawnPage, state: _State, text_matrix: Matrix, pieces, order: i
             continue
         data = _bytes(piece)
         characters.append(font.text(data))
+        advances, size, char_space, word_space, scale = font.advances, state.size, state.char_space, \
+            state.word_space, state.scale
         for code in data:
-            advance += (font.width(code) * state.size + state.char_space
-                        + (state.word_space if code == 32 else 0.0)) * state.scale
+            advance += (advances[code] * size + char_space + (word_space if code == 32 else 0.0)) * scale
     device = _multiply(start, state.ctm)
     x0, baseline = _apply(device, 0, state.rise)
     x1, _ = _apply(device, advance, state.rise)
