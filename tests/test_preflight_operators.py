@@ -75,3 +75,24 @@ def test_each_kind_of_token(stream, expected):
 @pytest.mark.parametrize("stream", [rb"(never closed Tj", rb"[(A) Tj", rb"<< /A 1 BDC", rb"] Tj"])
 def test_a_damaged_stream_is_read_as_far_as_it_goes_without_an_error(stream):
     assert isinstance(operations(stream), list)
+
+
+def test_the_quick_reading_and_the_careful_one_agree_on_thousands_of_made_up_streams():
+    import random
+
+    from spapress.render.preflight import operators
+
+    pieces = [b"1", b"0", b"-2.5", b".5", b"3.", b"+4", b"/F1", b"/A#31", b"(x)", b"(a\\(b)", b"(\\101)", b"<4142>",
+              b"[", b"]", b"cm", b"Tj", b"TJ", b"q", b"re", b"T*", b"'", b'"', b"d0", b"0g", b"%c\n", b"()",
+              b"(a\\\\)", b"\x00", b"\t"]
+    chance = random.Random(7)
+    compared = 0
+    for _ in range(5000):
+        stream = b"".join(chance.choice(pieces) + chance.choice([b" ", b"", b"\n"]) for _ in range(chance.randint(1, 25)))
+        try:
+            quick = operators._quick(stream)
+        except operators._Unusual:
+            continue
+        assert quick == list(operators._careful(stream)), stream
+        compared += 1
+    assert compared > 1000

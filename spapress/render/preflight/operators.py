@@ -25,11 +25,14 @@ _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 _INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (_WHITE, _WHITE))
 
 
-# The usual tokens, found all at once: a number, a name, a (string) without parentheses inside
-# but escaped ones, a <hex string>, a bracket, an operator or a comment; then anything else.
-_USUAL = re.compile(rb"[%s]*(?:([+-]?(?:\d+\.?\d*|\.\d+))(?![^%s%s])|(/[^%s%s]*)|(\((?:[^\\()]|\\.)*\))"
-                    rb"|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
-                    % (_WHITE, _WHITE, _DELIMITERS, _WHITE, _DELIMITERS, _WHITE, _WHITE, _DELIMITERS, _WHITE), re.S)
+# The usual tokens, found all at once: numbers and the operator after them (most of a stream:
+# "1 0 0 1 72 720 cm"), or one number, a name, a (string) without parentheses inside but escaped
+# ones, a <hex string>, a bracket, any other word or a comment; then anything else.
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)*)([A-Za-z'\"][^%s%s]*)|(%s)(?![^%s%s])|(/[^%s%s]*)"
+                    rb"|(\((?:[^\\()]|\\.)*\))|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
+                    % (_WHITE, _NUMBER, _WHITE, _DELIMITERS, _NUMBER, _WHITE, _DELIMITERS, _WHITE, _DELIMITERS,
+                       _WHITE, _WHITE, _DELIMITERS, _WHITE), re.S)
 _ODD_ESCAPE = re.compile(rb"\\(?:[^0-7nrtbf\\\n]|[4-7][0-7]{2})")  # where PDF and Python escapes differ
 
 
@@ -59,15 +62,18 @@ def _quick(data: bytes) -> list[tuple[list, str]]:
     found: list[tuple[list, str]] = []
     operands: list = []
     arrays: list[list] = []
-    for number, name, string, hexa, bracket, word, other in _USUAL.findall(data):
-        if number:
-            value = float(number)
-        elif word:
+    for numbers, operator, number, name, string, hexa, bracket, word, other in _USUAL.findall(data):
+        word = operator or word
+        if word:
             if arrays or word in (b"ID", b"BI"):
                 raise _Unusual
+            if numbers:
+                operands.extend(map(float, numbers.split()))
             found.append((operands, word.decode("latin-1")))
             operands = []
             continue
+        if number:
+            value = float(number)
         elif name:
             value = name_of(name)
         elif string:
