@@ -2,6 +2,7 @@
 return the Library as frozen dataclasses that every later stage reads.
 
     yamlsrc.py   YAML with the line of every key and item, so messages can point at them
+    ynodes.py    the maps and lists YAML is read into, remembering their lines
     schema.py    declared fields: the one way data is checked, and the docs made from it
     rules.py     each rule written once: ids, colours, addresses, lengths, widths, dates, files
     model.py     the Library and everything in it (brand, points, techniques, tools, topics,

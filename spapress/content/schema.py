@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .yamlsrc import YList, YMap
+from .ynodes import YList, YMap
 
 Report = Callable[[int | None, str], None]
 INVALID = object()

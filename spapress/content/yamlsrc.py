@@ -15,6 +15,9 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from ..errors import Problem
+from .ynodes import YList, YMap
+
+__all__ = ["MAX_DEPTH", "MAX_YAML_BYTES", "YList", "YMap", "YamlSyntaxError", "read_yaml"]
 
 MAX_YAML_BYTES = 1024 * 1024   # far beyond any handout, style sheet or settings file
 MAX_DEPTH = 32                 # content nests a handful of levels; 32 leaves room for any honest file
@@ -33,21 +36,6 @@ except ImportError:  # PyYAML built without libyaml
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
-
-
-class YMap(dict):
-    """A mapping that remembers where it and each of its keys stand in the file."""
-
-    line: int = 0
-    key_lines: dict
-    duplicates: list
-
-
-class YList(list):
-    """A list that remembers where it and each of its items stand in the file."""
-
-    line: int = 0
-    item_lines: list
 
 
 class _Refused(Exception):
