@@ -205,12 +205,18 @@ def _shown_as_named(project: Project, path: Path) -> str:
 def _refuse_include_loops(env: jinja2.Environment, name: str) -> None:
     """Follow the templates a template includes, imports or extends by name; a loop back is a
     TemplateLimit at the line that closes it (found before rendering, which would recurse
-    hundreds of levels deep first). Names made at render time are caught as RecursionError."""
+    hundreds of levels deep first). Names made at render time are caught as RecursionError.
+    A template found free of loops is not followed again while none of its files changes."""
+    known = _LOOP_FREE.get((env, name))
+    if known is not None and all(_modified(filename) == mtime for filename, mtime in known):
+        return
     path: list[str] = []
+    seen: dict[str, float | None] = {}
 
     def visit(current: str) -> None:
         path.append(current)
         filename, refs = _template_refs(env, current)
+        seen[filename or f"missing:{current}"] = _modified(filename) if filename else None
         for target, line in refs:
             if target in path:
                 what = "itself" if target == current else f"'{target}', which leads back to it"
@@ -220,6 +226,21 @@ def _refuse_include_loops(env: jinja2.Environment, name: str) -> None:
         path.pop()
 
     visit(name)
+    if any(filename.startswith("missing:") for filename in seen):
+        return  # a template not written yet may close a loop once it is: follow again next time
+    if len(_LOOP_FREE) > 256:
+        _LOOP_FREE.clear()
+    _LOOP_FREE[(env, name)] = tuple(seen.items())
+
+
+_LOOP_FREE: dict[tuple, tuple] = {}   # (environment, template) -> the files it was followed through, and when
+
+
+def _modified(filename: str) -> float | None:
+    try:
+        return os.stat(filename).st_mtime_ns
+    except OSError:
+        return None
 
 
 def _template_refs(env: jinja2.Environment, name: str) -> tuple[str, tuple[tuple[str, int], ...]]:
