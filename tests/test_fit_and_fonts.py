@@ -65,3 +65,32 @@ def test_hostile_text_is_printed_literally(site):
     text = " ".join(reader.pages[0].extract_text().split())
     assert hostile in text
     assert str(reader.metadata.title).startswith(hostile)
+
+
+def test_a_page_shaped_like_one_fitted_before_still_gets_the_largest_size_that_fits(site):
+    """Fitting starts where a page of the same shape ended (render/pages.py); whether this page
+    needs more room or less, or cannot fit at all, the answer is the one a fresh search finds."""
+    from spapress.clients.frontdesk import FrontDesk
+    from spapress.content.model import Project
+    from spapress.render import pages
+
+    root = site.root
+    desk = FrontDesk(Project(root, root / "handouts", root / "layouts", root / "clients"), None)
+
+    def sheet(handout: str, sentences: int):
+        visit, problems = desk.checker().visit({"name": "Ana Lima", "therapist": "Sam", "date": "2026-11-24",
+                                                "handout": handout,
+                                                "note": "Ease off the left shoulder today. " * sentences}, "test")
+        assert not problems
+        return desk.make(visit)
+
+    asked = [("stress-relief-points", n) for n in (1, 10, 1, 7, 4, 10)] + \
+            [("self-massage-tools", n) for n in (1, 10, 5, 1)] + [("why-backs-get-tense", n) for n in (10, 1)]
+    remembered = [sheet(*one) for one in asked]
+    fresh = []
+    for one in asked:
+        pages._ENDED_AT.clear()
+        fresh.append(sheet(*one))
+    assert [(m.body_size, m.problem, m.data) for m in remembered] == [(f.body_size, f.problem, f.data) for f in fresh]
+    assert len({m.body_size for m in remembered if m.data}) >= 4   # the notes really asked for different sizes
+    assert any(m.problem and "does not fit" in m.problem for m in remembered)

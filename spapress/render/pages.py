@@ -293,8 +293,9 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
     smaller text fits more words on a line), so the first try below the design size is the step
     that proportion points at, and the second where the line through the two layouts measured
     meets the room; the search then walks one step at a time to the boundary: about three
-    layouts in all, where a bisection from the minimum took five or six. The answer is the same:
-    the largest step that fits, with the next one up not fitting."""
+    layouts in all, where a bisection from the minimum took five or six. A page shaped like one
+    fitted before starts where that one ended, and takes two. The answer is the same: the
+    largest step that fits, with the next one up not fitting."""
     design = ink.styles.body_size
 
     top = int(round((design - minimum) / STEP))  # stands for the design size itself, tried first
@@ -317,17 +318,25 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
         fits(step)
         return tried[step][0].height
 
-    if fits(top):
-        return tried[top]
-    first = max(0, min(top - 1, int((design * (available / height(top)) - minimum) / STEP)))
-    step = first
-    if height(first) != height(top):  # a second guess: where the line through both layouts meets the room
-        size = minimum + first * STEP
-        size += (available - height(first)) * (design - size) / (height(top) - height(first))
-        step = max(0, min(top - 1, int((size - minimum) / STEP)))
+    # Pages like one fitted before (a batch's sheets of one handout) start where that one ended:
+    # the walk below then checks the boundary with two layouts, and the answer is the same.
+    like = (design, minimum, round(width, 2), round(available, 2), sum(1 for _ in node.iter()))
+    step = _ENDED_AT.get(like)
+    if step is None:
+        if fits(top):
+            _remember(like, top)
+            return tried[top]
+        first = max(0, min(top - 1, int((design * (available / height(top)) - minimum) / STEP)))
+        step = first
+        if height(first) != height(top):  # a second guess: where the line through both layouts meets the room
+            size = minimum + first * STEP
+            size += (available - height(first)) * (design - size) / (height(top) - height(first))
+            step = max(0, min(top - 1, int((size - minimum) / STEP)))
+    step = min(step, top)
     if fits(step):
-        while step + 1 < top and fits(step + 1):
+        while step < top and fits(step + 1):
             step += 1
+        _remember(like, step)
         return tried[step]
     while step > 0 and not fits(step - 1):
         step -= 1
@@ -336,4 +345,14 @@ def _fit(node, ink: Ink, width: float, available: float, minimum: float):
         over = smallest.height - available
         raise Overflow(f"does not fit on one page: even at the minimum body size ({minimum:g} pt) it is "
                        f"{over / inch:.1f} in ({over / available:.0%}) too long; shorten the text or remove a section")
+    _remember(like, step - 1)
     return tried[step - 1]
+
+
+_ENDED_AT: dict[tuple, int] = {}   # where fitting pages of one shape ended, as a first guess for the next
+
+
+def _remember(like: tuple, step: int) -> None:
+    if len(_ENDED_AT) > 512:
+        _ENDED_AT.clear()
+    _ENDED_AT[like] = step
