@@ -1,4 +1,5 @@
-"""The on-disk cache of parsed fonts and drawn art, and what a cold start imports.
+"""The on-disk cache of parsed fonts, drawn art and the templates each template names, and what
+a cold start imports.
 
 Each run is a new Python process (the cache's whole point is what a new process can skip),
 with SPAPRESS_CACHE pointing into the test's own folder.
@@ -46,7 +47,8 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     first = build(site, cache, SHEET, "--force")
     made = digest(site.pdf(SHEET))
     kinds = sorted(name.split("-")[0] for name in os.listdir(cache))
-    assert kinds == ["art"] + ["font"] * 7   # the logo, and the seven faces of the brand's two families
+    # the logo, the seven faces of the brand's two families, and the templates the layout's page names
+    assert kinds == ["art"] + ["font"] * 7 + ["refs"] * 2
     assert "svglib" in first  # nothing cached yet: the art was parsed
 
     second = build(site, cache, SHEET, "--force")
@@ -97,3 +99,16 @@ def test_an_unwritable_cache_folder_changes_nothing(site, tmp_path):
     blocker.write_text("not a folder")
     assert build(site, blocker / "cache", SHEET, "--force")[0] == "0"
     assert site.pdf(SHEET).stat().st_size > 0
+
+
+def test_an_edited_template_is_followed_afresh_and_a_loop_it_makes_is_refused(site, tmp_path):
+    cache = tmp_path / "cache"
+    assert build(site, cache, SHEET, "--force")[0] == "0"
+    partial = site.path("layouts/partials/blocks.xml.j2")
+    partial.write_text(partial.read_text(encoding="utf-8") + '{% include "partials/blocks.xml.j2" %}\n',
+                       encoding="utf-8")
+    env = dict(os.environ, SPAPRESS_CACHE=str(cache))
+    done = subprocess.run([sys.executable, "make_pdfs.py", SHEET, "--force", "-q", "--content", str(site.root / "handouts"),
+                           "--layouts", str(site.root / "layouts"), "--out", str(site.out)], env=env, cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "includes itself" in done.stderr, done.stderr

@@ -1,8 +1,9 @@
-"""A small on-disk cache for what every run would otherwise work out again: parsed fonts, drawn art.
+"""A small on-disk cache for what every run would otherwise work out again: parsed fonts, drawn
+art, and the templates each template names.
 
 An entry is plain data read back with `json` or `marshal` (never a pickle, which could run
 code). Its file name is a hash of the source file's bytes together with the versions of
-everything that produced it (this cache's format, the press, Python, ReportLab, svglib), so
+everything that produced it (this cache's format, the press, Python, ReportLab, svglib, Jinja2), so
 an entry is only ever read by the same software for the same file: a new version or an edited
 file simply finds no entry and makes a fresh one. An entry that is unreadable or not of the
 expected shape is ignored the same way, and failing to write one is never an error.
@@ -55,7 +56,8 @@ def _installed(module: str) -> str:
 def _stamp() -> bytes:
     from reportlab import Version
 
-    parts = (FORMAT, __version__, sys.version, Version, _installed("reportlab"), _installed("svglib"))
+    parts = (FORMAT, __version__, sys.version, Version, _installed("reportlab"), _installed("svglib"),
+             _installed("jinja2"))
     return repr(parts).encode()
 
 

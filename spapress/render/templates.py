@@ -11,6 +11,7 @@ one line naming it, not a crash.
 from __future__ import annotations
 
 import contextvars
+import json
 import os
 import re
 import sys
@@ -26,6 +27,7 @@ from ..content.model import Project
 from ..content.rules import resolves_inside
 from ..content.schema import did_you_mean
 from ..errors import ContentError, Problem
+from . import cache
 from .elements import check_tree
 from .inputs import InputProblem, check_page_files
 
@@ -254,14 +256,36 @@ def _template_refs(env: jinja2.Environment, name: str) -> tuple[str, tuple[tuple
 
 @lru_cache(maxsize=128)
 def _refs_in(env: jinja2.Environment, name: str, filename: str, mtime: float, source: str):
+    """The (template, line) pairs a template's source names. Parsing a template costs more than
+    rendering it, so what was found is kept in the on-disk cache (cache.py) by the source's bytes."""
+    syntax = repr((env.block_start_string, env.variable_start_string, env.comment_start_string,
+                   env.line_statement_prefix, sorted(env.extensions)))
+    entry = cache.entry_name("refs", f"{syntax}\0{name}\0".encode() + source.encode("utf-8"))
+    kept = _kept_refs(cache.read(entry))
+    if kept is not None:
+        return kept
     from jinja2 import nodes
 
-    tree = env.parse(source, name, filename)
+    tree = env.parse(source, name, filename)  # a syntax error is raised here, and never kept
     found = []
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
             found.append((node.template.value, node.lineno))
+    cache.write(entry, json.dumps(found).encode("utf-8"))
     return tuple(found)
+
+
+def _kept_refs(raw: bytes | None) -> tuple[tuple[str, int], ...] | None:
+    """A cache entry read back, or None when there is none or it is not of the expected shape."""
+    try:
+        found = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(found, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], int)
+            for pair in found):
+        return None
+    return tuple((target, line) for target, line in found)
 
 
 def _render_bounded(template: jinja2.Template, context: dict) -> str:
