@@ -19,33 +19,27 @@ from aiosmtpd.controller import Controller
 
 from conftest import Site
 from generated import make_pdfs_command
-from test_email import DAY, free_port, send_ana, settings
+from test_email import DAY, Recorder, free_port, send_ana, settings
 
 SHORT = 1  # seconds: the deadline these tests give the server
 
 
-class Handler:
+class Handler(Recorder):
     """Keeps every message it accepts; can refuse one recipient, be slow to answer DATA, or answer
     QUIT with 421."""
 
     def __init__(self, refuse: str = "", data_delay: float = 0.0, quit_reply: str = ""):
-        self.refuse, self.data_delay, self.quit_reply = refuse, data_delay, quit_reply
-        self.messages: list[tuple[str, list[str], bytes]] = []
+        super().__init__(refuse)
+        self.data_delay, self.quit_reply = data_delay, quit_reply
         self.data_seen = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address == self.refuse:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         # Taken at once (as a real server queues it), answered after the delay.
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        answer = await super().handle_DATA(server, session, envelope)
         self.data_seen += 1
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
-        return "250 Message accepted"
+        return answer
 
     async def handle_QUIT(self, server, session, envelope):
         return self.quit_reply or "221 Bye"

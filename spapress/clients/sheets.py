@@ -11,7 +11,7 @@ import copy
 import hashlib
 from contextlib import closing
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Iterator
 
@@ -90,10 +90,16 @@ def content_hash(press: Press, sheet: Sheet) -> str:
     for path in files:
         digest.update(path.as_posix().encode("utf-8") + b"\0")
         try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            stat = path.stat()
+            digest.update(_file_digest(path, stat.st_mtime_ns, stat.st_size))
         except OSError:
             digest.update(b"missing")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1024)  # a batch's sheets are made from the same few files: each is read once while unchanged
+def _file_digest(path: Path, mtime_ns: int, size: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None = None) -> ClientPdf:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import threading
-from collections import OrderedDict
+import zlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
@@ -30,32 +31,14 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
     bytes sooner. Installed in place of ReportLab's own (its modules look the filter up by name
     each time they write a stream)."""
 
-    KEPT = 64
     LARGEST = 256 * 1024   # bytes: a bigger stream (a page with a picture drawn inline) is not kept
-
-    def __init__(self):
-        self._kept: OrderedDict[bytes, bytes] = OrderedDict()
 
     def encode(self, text):
         data = text.encode("utf8") if isinstance(text, str) else bytes(text)
-        if len(data) > self.LARGEST:
-            return super().encode(data)
-        done = self._kept.get(data)
-        if done is None:
-            done = self._kept[data] = super().encode(data)
-            while len(self._kept) > self.KEPT:
-                try:
-                    self._kept.popitem(last=False)
-                except KeyError:  # emptied meanwhile by another thread making a PDF
-                    break
-        else:
-            try:
-                self._kept.move_to_end(data)
-            except KeyError:  # just dropped by another thread: the answer is still right
-                pass
-        return done
+        return zlib.compress(data) if len(data) > self.LARGEST else _compressed(data)
 
 
+_compressed = lru_cache(maxsize=64)(zlib.compress)
 pdfdoc.PDFZCompress = _KeptFlate()
 # Streams compressed with Flate alone: ReportLab's default adds an ASCII85 layer on top, which
 # makes each page stream a quarter bigger and slower to write and to read back, for 7-bit safety

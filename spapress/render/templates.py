@@ -251,11 +251,10 @@ def _template_refs(env: jinja2.Environment, name: str) -> tuple[str, tuple[tuple
         source, filename, _ = env.loader.get_source(env, name)
     except jinja2.TemplateNotFound:
         return "", ()  # reported by rendering, at the line that names it
-    return filename, _refs_in(env, name, filename, os.path.getmtime(filename), source)
+    return filename, _refs_in(env, name, filename, source)
 
 
-@lru_cache(maxsize=128)
-def _refs_in(env: jinja2.Environment, name: str, filename: str, mtime: float, source: str):
+def _refs_in(env: jinja2.Environment, name: str, filename: str, source: str):
     """The (template, line) pairs a template's source names. Parsing a template costs more than
     rendering it, so what was found is kept in the on-disk cache (cache.py) by the source's bytes."""
     syntax = repr((env.block_start_string, env.variable_start_string, env.comment_start_string,

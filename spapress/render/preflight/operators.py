@@ -13,16 +13,16 @@ import re
 from codecs import escape_decode
 from typing import Iterator
 
-_WHITE = rb"\x00\t\n\x0c\r "
+WHITE = rb"\x00\t\n\x0c\r "   # PDF's white-space characters, for a regular expression's [...]
 _DELIMITERS = rb"()<>\[\]{}/%"
 _TOKEN = re.compile(rb"[%s]+|%%[^\r\n]*|(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^%s%s])|(?P<name>/[^%s%s]*)"
                     rb"|(?P<other><<|>>|[\[\]()<{}])|(?P<word>[^%s%s]+)"
-                    % (_WHITE, _WHITE, _DELIMITERS, _WHITE, _DELIMITERS, _WHITE, _DELIMITERS))
-_HEX = re.compile(rb"<([0-9A-Fa-f%s]*)>" % _WHITE)
+                    % (WHITE, WHITE, _DELIMITERS, WHITE, _DELIMITERS, WHITE, _DELIMITERS))
+_HEX = re.compile(rb"<([0-9A-Fa-f%s]*)>" % WHITE)
 _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
 _PLAIN_LITERAL = re.compile(rb"((?:[^\\()]|\\.)*)\)", re.S)  # no parentheses inside but escaped ones
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
-_INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (_WHITE, _WHITE))
+_INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (WHITE, WHITE))
 
 
 # The usual tokens, found all at once: numbers and the operator after them (most of a stream:
@@ -31,12 +31,21 @@ _INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (_WHITE, _WHITE))
 _NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 _USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)*)([A-Za-z'\"][^%s%s]*)|(%s)(?![^%s%s])|(/[^%s%s]*)"
                     rb"|(\((?:[^\\()]|\\.)*\))|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
-                    % (_WHITE, _NUMBER, _WHITE, _DELIMITERS, _NUMBER, _WHITE, _DELIMITERS, _WHITE, _DELIMITERS,
-                       _WHITE, _WHITE, _DELIMITERS, _WHITE), re.S)
+                    % (WHITE, _NUMBER, WHITE, _DELIMITERS, _NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS,
+                       WHITE, WHITE, _DELIMITERS, WHITE), re.S)
 _ODD_ESCAPE = re.compile(rb"\\(?:[^0-7nrtbf\\\n]|[4-7][0-7]{2})")  # where PDF and Python escapes differ
 
 
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+_SPACES = re.compile(rb"[%s]" % WHITE)
+
+
+def hex_string(digits: bytes) -> bytes:
+    """The bytes a <hex string> stands for (white space between the digits, an odd last digit as if 0 followed)."""
+    digits = _SPACES.sub(b"", digits)
+    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
 
 
 def name_of(raw: bytes) -> str:
@@ -88,8 +97,7 @@ def _quick(data: bytes) -> list[tuple[list, str]]:
                 raise _Unusual
             value = arrays.pop()
         elif hexa:
-            digits = re.sub(rb"[%s]" % _WHITE, b"", hexa[1:-1])
-            value = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            value = hex_string(hexa[1:-1])
         elif other:
             raise _Unusual
         else:                     # a comment
@@ -136,8 +144,7 @@ def _careful(data: bytes) -> Iterator[tuple[list, str]]:
             found = _HEX.match(data, at - 1)
             if found is None:
                 return
-            digits = re.sub(rb"[%s]" % _WHITE, b"", found.group(1))
-            value = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            value = hex_string(found.group(1))
             at = found.end()
         elif text == b"[":
             arrays.append([])

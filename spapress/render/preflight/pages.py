@@ -14,7 +14,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from .operators import name_of
+from .operators import WHITE, hex_string, name_of
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,11 @@ class _Stream:
     raw: bytes
 
 
-_WHITE = rb"\x00\t\n\x0c\r "
 _TOKEN = re.compile(rb"(?:[%s]+|%%[^\r\n]*)*(?:(<<|>>|\[|\]|\()|(<[0-9A-Fa-f%s]*>)|(/[^%s()<>\[\]{}/%%]*)"
-                    rb"|([+-]?(?:\d+\.?\d*|\.\d+))|([A-Za-z]+))" % (_WHITE, _WHITE, _WHITE))
-_OBJECT = re.compile(rb"[%s]*(\d+)[%s]+\d+[%s]+obj\b" % (_WHITE, _WHITE, _WHITE))
-_XREF = re.compile(rb"xref[%s]+" % _WHITE)
-_SECTION = re.compile(rb"(\d+)[ ]+(\d+)[%s]+" % _WHITE)
+                    rb"|([+-]?(?:\d+\.?\d*|\.\d+))|([A-Za-z]+))" % (WHITE, WHITE, WHITE))
+_OBJECT = re.compile(rb"[%s]*(\d+)[%s]+\d+[%s]+obj\b" % (WHITE, WHITE, WHITE))
+_XREF = re.compile(rb"xref[%s]+" % WHITE)
+_SECTION = re.compile(rb"(\d+)[ ]+(\d+)[%s]+" % WHITE)
 _ENTRY = re.compile(rb"(\d{10}) \d{5} ([nf])")
 _STRING = re.compile(rb"(?:[^\\()]|\\.)*\)", re.S)
 _INHERITED = ("/Resources", "/MediaBox")
@@ -74,7 +73,7 @@ class _PlainPdf:
     def _cross_references(self) -> dict[int, int]:
         """Where each object starts, from the one classic cross-reference table the file ends with."""
         start = self.data.rfind(b"startxref")
-        found = re.match(rb"startxref[%s]+(\d+)" % _WHITE, self.data[start:start + 40]) if start >= 0 else None
+        found = re.match(rb"startxref[%s]+(\d+)" % WHITE, self.data[start:start + 40]) if start >= 0 else None
         table = _XREF.match(self.data, int(found.group(1))) if found else None
         if table is None:
             raise _NotPlain   # a cross-reference stream (PDF 1.5 and later)
@@ -138,7 +137,7 @@ class _PlainPdf:
             if name == "/FlateDecode" and "/DecodeParms" not in stream.info:
                 data = zlib.decompress(data)
             elif name == "/ASCII85Decode":
-                data = base64.a85decode(data.strip().removesuffix(b"~>"), ignorechars=_WHITE)
+                data = base64.a85decode(data.strip().removesuffix(b"~>"), ignorechars=WHITE)
             else:
                 raise _NotPlain
         return data
@@ -193,8 +192,7 @@ class _PlainPdf:
         if name is not None:
             return name_of(name), at
         if hexa is not None:
-            digits = re.sub(rb"[%s]" % _WHITE, b"", hexa[1:-1])
-            return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")), at
+            return hex_string(hexa[1:-1]), at
         if bracket == b"(":
             string = _STRING.match(self.data, at)
             if string is None:
