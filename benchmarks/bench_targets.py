@@ -53,6 +53,7 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, float]:
     """(wall s, CPU s, peak MB of the largest process) of one command, its own children included."""
     started = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(ROOT))  # this checkout's press, also for copies of make_pdfs.py
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a real install keeps compiled modules: so do the runs here
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
