@@ -54,6 +54,7 @@ class BuildReport:
     built: tuple[Built, ...]
     unchanged: tuple[str, ...]
     removed: tuple[tuple[Path, str], ...]   # each removed file and why
+    library: Library | None = None          # the content as read, in its own layouts; None if not read
 
     @property
     def made(self) -> int:
@@ -86,10 +87,11 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
     large-print copies, in a folder of their own)."""
     copies = {"impose": impose, "print_shop": print_shop}
     if not write:
-        library = _library(project, layout)
+        content = load_content(project)
+        library = in_layout(content, layout)
         chosen = select_targets(plan(project, library, source_files(project), **copies), ids)
         made = _make(project, library, chosen, workers, progress)  # with their bytes: the checks read them
-        return BuildReport(_as_built(chosen, made, {}), (), ())
+        return BuildReport(_as_built(chosen, made, {}), (), (), content)
 
     with build_lock(project.out, project.show(project.out)):
         remove_leftovers(project.out)
@@ -102,7 +104,8 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             if unchanged is not None:
                 return BuildReport((), unchanged, ())
 
-        library = _library(project, layout)
+        content = load_content(project)
+        library = in_layout(content, layout)
         targets = plan(project, library, files, **copies)
         chosen = select_targets(targets, ids)
         for target in targets:  # inputs outside the content and layouts folders
@@ -125,13 +128,13 @@ def build(project: Project, ids: list[str] | None = None, *, write: bool = True,
             staged.discard()
         built = _as_built(to_make, made, stale, kept)
         unchanged = tuple(target.id for target in chosen if not stale[target.key])
-        return BuildReport(built, unchanged, removed)
+        return BuildReport(built, unchanged, removed, content)
 
 
-def _library(project: Project, layout: str | None) -> Library:
+def load_content(project: Project) -> Library:
     from ..content.load import load_library  # YAML and the content checks: not for a build with nothing to do
 
-    return in_layout(load_library(project), layout)
+    return load_library(project)
 
 
 def in_layout(library: Library, layout: str | None) -> Library:

@@ -69,7 +69,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
 
     The checks before print run on every PDF made; with strict, every requested PDF is made
     and checked first, and nothing is written unless all pass."""
-    from ..builds.incremental import build
+    from ..builds.incremental import build, load_content
 
     started = time.perf_counter()
     progress = Progress(stderr, started) if not quiet else None
@@ -78,7 +78,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     wanted = {layout: ids or None for _, layout in runs}
     try:
         if large_print and ids:  # large-print copies are of handouts only: booklet ids go to the main run
-            library = _library(paths)
+            library = load_content(paths)
             wanted[LARGE_PRINT] = [i for i in ids if i in library.sheets] or None
             if wanted[LARGE_PRINT] is None:
                 runs = runs[:1]
@@ -88,7 +88,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
                      for where, layout in runs]
             if progress:
                 progress.clear()
-            library = library or _library(paths)
+            library = library or _read_by(trial) or load_content(paths)
             if say(list(_checked(library, trial).values()), stderr, strict=True):
                 return EXIT_PROBLEM
         reports = [(where, layout, build(where, wanted[layout], write=not check, force=force, workers=jobs,
@@ -96,7 +96,7 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
                    for where, layout in runs]
         checked = {}
         if any(report.built for _, _, report in reports) and not (strict and not check):
-            library = library or _library(paths)
+            library = library or _read_by(reports) or load_content(paths)
             checked = _checked(library, reports)
     except PressError as err:
         return report_error(err, stderr)
@@ -139,10 +139,9 @@ def build_and_report(paths: Project, ids: list[str] | None, *, check: bool = Fal
     return EXIT_OK
 
 
-def _library(paths: Project):
-    from ..content.load import load_library  # YAML and the content checks: not for a build with nothing to do
-
-    return load_library(paths)
+def _read_by(reports):
+    """The content a build already read, so the checks need not read it again."""
+    return next((report.library for _, _, report in reports if report.library is not None), None)
 
 
 def _checked(library, reports) -> dict:
