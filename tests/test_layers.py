@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import REPO
 
 # Lowest first; a module may import its own layer and those before it.
-LAYERS = ("errors", "content", "render", "builds", "clients", "desk", "cli")
+LAYERS = ("errors", "cache", "content", "render", "builds", "clients", "desk", "cli")
 
 
 def modules(package: Path) -> dict[str, Path]:

@@ -8,7 +8,6 @@
     inputs.py     pictures, SVG art and fonts checked before use: bounded, whole, nothing from outside the project
     markup.py     escaping text for paragraph markup
     paragraphs.py paragraphs that remember their parse and line breaks (same text, style and width)
-    cache.py      the small on-disk cache of parsed fonts and drawn art (plain data, versioned)
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
@@ -16,6 +15,6 @@
     impose.py     saddle-stitch imposition with pypdf
     preflight/    checks before print, on the finished PDF read back: contrast, sizes, QR codes, text
 
-May import spapress.errors and content/. The builder's fingerprint hashes this folder and
+May import spapress.errors, spapress.cache and content/. The builder's fingerprint hashes this folder and
 content/: any change here rebuilds every PDF.
 """

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from . import cache
+from .. import cache
 
 UNBOUNDED = 1e6
 

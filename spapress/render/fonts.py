@@ -17,7 +17,7 @@ from reportlab.pdfbase.ttfonts import (TTEncoding, TTFError, TTFNameBytes, TTFon
                                        unShapedFontGlob)
 
 from ..content.model import FontFamily
-from . import cache
+from .. import cache
 from .inputs import InputProblem, check_font
 
 

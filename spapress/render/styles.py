@@ -95,7 +95,7 @@ def load_style_sheet(path: Path, shown: str) -> StyleSheet:
     problems: list[Problem] = []
     report = lambda line, message: problems.append(Problem(shown, line, message))  # noqa: E731
     try:
-        raw = read_yaml(path, shown)
+        raw = read_yaml(path, shown, keep=True)
     except YamlSyntaxError as err:
         raise ContentError([err.problem]) from None
     if not isinstance(raw, dict):

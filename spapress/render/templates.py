@@ -27,7 +27,7 @@ from ..content.model import Project
 from ..content.rules import resolves_inside
 from ..content.schema import did_you_mean
 from ..errors import ContentError, Problem
-from . import cache
+from .. import cache
 from .elements import check_tree
 from .inputs import InputProblem, check_page_files
 

@@ -1,9 +1,10 @@
-"""A small on-disk cache for what every run would otherwise work out again: parsed fonts, drawn
-art, and the templates each template names.
+"""A small on-disk cache for what every run would otherwise work out again: parsed content and
+style files, parsed fonts, drawn art, and the templates each template names.
 
 An entry is plain data read back with `json` or `marshal` (never a pickle, which could run
 code). Its file name is a hash of the source file's bytes together with the versions of
-everything that produced it (this cache's format, the press, Python, ReportLab, svglib, Jinja2), so
+everything that produced it (this cache's format, the press, Python, and the installed
+ReportLab, svglib, Jinja2, PyYAML and Babel), so
 an entry is only ever read by the same software for the same file: a new version or an edited
 file simply finds no entry and makes a fresh one. An entry that is unreadable or not of the
 expected shape is ignored the same way, and failing to write one is never an error.
@@ -22,7 +23,7 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from .. import __version__
+from . import __version__
 
 FORMAT = 1                 # raise whenever what is stored, or how it is made, changes
 CACHE_ENV = "SPAPRESS_CACHE"
@@ -54,10 +55,7 @@ def _installed(module: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stamp() -> bytes:
-    from reportlab import Version
-
-    parts = (FORMAT, __version__, sys.version, Version, _installed("reportlab"), _installed("svglib"),
-             _installed("jinja2"))
+    parts = (FORMAT, __version__, sys.version) + tuple(map(_installed, ("reportlab", "svglib", "jinja2", "yaml", "babel")))
     return repr(parts).encode()
 
 
