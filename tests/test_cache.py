@@ -1,5 +1,5 @@
-"""The on-disk cache of parsed fonts, drawn art and the templates each template names, and what
-a cold start imports.
+"""The on-disk cache of parsed content, fonts, drawn art and the templates each template names,
+and what a cold start imports.
 
 Each run is a new Python process (the cache's whole point is what a new process can skip),
 with SPAPRESS_CACHE pointing into the test's own folder.
@@ -26,7 +26,7 @@ from pathlib import Path
 from spapress.cli.main import main
 code = main(sys.argv[2:], project=Path(sys.argv[1]))
 heavy = ("svglib", "multiprocessing", "urllib.request", "http.client", "ssl", "email",
-         "reportlab.graphics.barcode")
+         "reportlab.graphics.barcode", "yaml", "babel")
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 
@@ -47,12 +47,15 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     first = build(site, cache, SHEET, "--force")
     made = digest(site.pdf(SHEET))
     kinds = sorted(name.split("-")[0] for name in os.listdir(cache))
-    # the logo, the seven faces of the brand's two families, and the templates the layout's page names
-    assert kinds == ["art"] + ["font"] * 7 + ["refs"] * 2
-    assert "svglib" in first  # nothing cached yet: the art was parsed
+    content = [path for path in site.path("handouts").rglob("*.yaml")
+               if path.parent.name != "imports" and path.name != "services.yaml"]  # those are read for client batches
+    # the logo, the seven faces of the brand's two families, brand.yaml's locale, the templates
+    # the layout's page names, every content file and the layout's styles.yaml
+    assert kinds == ["art"] + ["font"] * 7 + ["locale"] + ["refs"] * 2 + ["yaml"] * (len(content) + 1)
+    assert {"svglib", "yaml", "babel"} <= set(first)  # nothing cached yet: art, content and locale were read
 
     second = build(site, cache, SHEET, "--force")
-    assert second == ["0"]  # no svglib, no pool, no mail or web modules, no barcode widgets
+    assert second == ["0"]  # no svglib, YAML or Babel, no pool, no mail or web modules, no barcode widgets
     assert digest(site.pdf(SHEET)) == made
 
     off = build(site, "off", SHEET, "--force")
@@ -75,6 +78,10 @@ def test_damaged_or_foreign_cache_entries_are_ignored(site, tmp_path):
     for entry in cache.iterdir():
         if entry.name.startswith("art-"):
             entry.write_text(json.dumps({"width": 1, "height": 1, "ops": [1, 2]}))  # not operators
+        elif entry.name.startswith("yaml-"):
+            entry.write_text(json.dumps({"document": {"id": "plain-dict-not-a-read-map"}}))
+        elif entry.name.startswith("locale-"):
+            entry.write_text(json.dumps({"country": ["US"]}))
         else:
             entry.write_bytes(b"\xff\x00 not marshal data")
     assert build(site, cache, SHEET, "--force")[0] == "0"
@@ -112,3 +119,47 @@ def test_an_edited_template_is_followed_afresh_and_a_loop_it_makes_is_refused(si
                            "--layouts", str(site.root / "layouts"), "--out", str(site.out)], env=env, cwd=REPO,
                           capture_output=True, text=True)
     assert done.returncode == 2 and "includes itself" in done.stderr, done.stderr
+
+
+def test_a_content_file_read_from_the_cache_is_what_parsing_it_gives(tmp_path, monkeypatch):
+    from spapress import cache as disk_cache
+    from spapress.content.yamlparse import parse
+    from spapress.content.yamlsrc import YList, YMap, read_yaml
+
+    monkeypatch.setenv("SPAPRESS_CACHE", str(tmp_path / "cache"))
+    disk_cache.folder.cache_clear()
+    source = tmp_path / "point.yaml"
+    source.write_text("id: calm\nname: Calm\nsteps:\n  - Breathe in\n  - - nested\n    - 2.5\n"
+                      "name: Calm again\nempty:\nflag: yes\nwhen: 2026-11-24\n", encoding="utf-8")
+    try:
+        first = read_yaml(source, "point.yaml", keep=True)
+        assert len(os.listdir(tmp_path / "cache")) == 1
+        kept = read_yaml(source, "point.yaml", keep=True)
+    finally:
+        disk_cache.folder.cache_clear()
+    parsed = parse(source.read_text(encoding="utf-8"))
+
+    def shape(node):
+        if isinstance(node, YMap):
+            return ("map", node.line, [(k, node.key_lines[k], shape(v)) for k, v in node.items()], node.duplicates)
+        if isinstance(node, YList):
+            return ("list", node.line, node.item_lines, [shape(v) for v in node])
+        return (type(node).__name__, node)
+
+    assert shape(kept) == shape(first) == shape(parsed)
+    assert parsed.duplicates == [("name", 7)] and parsed["when"] == "2026-11-24" and parsed["flag"] is True
+
+
+def test_client_files_read_as_yaml_never_reach_the_cache(site, tmp_path):
+    cache = tmp_path / "cache"
+    visits = tmp_path / "visits.yaml"
+    visits.write_text(f"- name: Wilhelmina Quartermaine\n  therapist: Sam\n  handout: {SHEET}\n  date: 2026-11-24\n"
+                      f"  note: Knot under the left shoulder blade\n", encoding="utf-8")
+    env = dict(os.environ, SPAPRESS_CACHE=str(cache))
+    done = subprocess.run([sys.executable, "make_pdfs.py", "clients", str(visits), "--content", str(site.root / "handouts"),
+                           "--layouts", str(site.root / "layouts"), "--out", str(tmp_path / "clients")],
+                          env=env, cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert any(name.startswith("yaml-") for name in os.listdir(cache))  # the content files were kept
+    for entry in cache.iterdir():
+        assert b"Quartermaine" not in entry.read_bytes() and b"shoulder blade" not in entry.read_bytes(), entry.name

@@ -192,7 +192,7 @@ def _reporter(problems: list[Problem], shown: str):
 
 def _read(path: Path, shown: str, problems: list[Problem]):
     try:
-        return read_yaml(path, shown)
+        return read_yaml(path, shown, keep=True)  # the handouts folder: content, not client data
     except YamlSyntaxError as err:
         problems.append(err.problem)
         return INVALID

@@ -5,18 +5,21 @@ locale writes it ("November 24, 2026" in en-US, "24 November 2026" in en-GB), an
 typed in the locale's short numeric order (11/24/2026 in en-US, 24/11/2026 in en-GB) is
 accepted as well as YYYY-MM-DD. Reading is strict: the fields must be in the locale's order
 and form a real date, so 13/24/2026 is refused rather than guessed at.
+
+Babel is loaded only to write or read a date. Checking brand.yaml's locale and choosing the
+paper need only the locale's country, which is kept in the on-disk cache (spapress/cache.py)
+once Babel has said it, so building handouts does not load Babel.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, get_date_format
-
+from .. import cache
 from .schema import INVALID, TextCheck
 
 DEFAULT_LOCALE = "en-US"
@@ -28,31 +31,49 @@ _NUMERIC = re.compile(r"^([0-9]{1,4})[./-]([0-9]{1,2})[./-]([0-9]{1,4})$")
 
 
 @lru_cache(maxsize=16)
-def _locale(tag: str) -> Locale:
+def _locale(tag: str):
+    from babel import Locale
+
     return Locale.parse(tag.replace("_", "-"), sep="-")
 
 
-def is_known(tag: str) -> bool:
+@lru_cache(maxsize=16)
+def country(tag: str) -> str | None:
+    """The country of a locale Babel knows ('US' for en-US); None for an unknown tag or one without a country."""
+    entry = cache.entry_name("locale", tag.encode("utf-8", "replace"))
     try:
-        _locale(tag)
+        kept = json.loads(cache.read(entry) or b"")["country"]
+        if kept is None or isinstance(kept, str):
+            return kept
+    except (ValueError, TypeError, KeyError):
+        pass  # not asked before, or not an entry of this kind
+    from babel import UnknownLocaleError
+
+    try:
+        found = _locale(tag).territory
     except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
+        found = None
+    cache.write(entry, json.dumps({"country": found}).encode())
+    return found
 
 
 def paper_for(tag: str) -> str:
     """The locale's everyday paper: letter in the Americas that use it, a4 elsewhere."""
-    return "letter" if _locale(tag).territory in LETTER_COUNTRIES else "a4"
+    return "letter" if country(tag) in LETTER_COUNTRIES else "a4"
 
 
 def long_date(day: date, tag: str) -> str:
     """A date as the locale writes it in a sentence: 'November 24, 2026'."""
+    from babel.dates import format_date
+
     return format_date(day, "long", locale=_locale(tag))
 
 
 @lru_cache(maxsize=16)
 def _field_order(tag: str) -> tuple[str, str, str]:
     """The order of day, month and year in the locale's short numeric date, such as ('M', 'd', 'y')."""
+    from babel.dates import get_date_format
+
     pattern = get_date_format("short", locale=_locale(tag)).pattern
     order = []
     for char in pattern:
@@ -63,6 +84,8 @@ def _field_order(tag: str) -> tuple[str, str, str]:
 
 def short_example(day: date, tag: str) -> str:
     """A date in the locale's numeric order with a four-digit year, such as 11/24/2026."""
+    from babel.dates import get_date_format
+
     parts = {"d": f"{day.day}", "M": f"{day.month}", "y": f"{day.year}"}
     pattern = get_date_format("short", locale=_locale(tag)).pattern
     separator = next((c for c in pattern if c in "./-"), "/")
@@ -95,7 +118,7 @@ class LocaleTag(TextCheck):
     label: str = "locale"
 
     def read(self, text, line, report):
-        if not is_known(text) or _locale(text).territory is None:
+        if country(text) is None:
             report(line, f"'{text}' is not a locale with a country; write it like en-US or en-GB")
             return INVALID
         return text.replace("_", "-")

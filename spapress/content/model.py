@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -198,6 +199,18 @@ class Project:
     def show(self, path: Path) -> str:
         """A path as a person should see it in a message: relative to the project when inside it."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return _followed(path).relative_to(_followed(self.root)).as_posix()
         except ValueError:
             return str(path)
+
+
+def _followed(path: Path) -> Path:
+    """The path made absolute with its links followed; an absolute one is remembered (a batch
+    shows the same template, art and project folder for every sheet, and following links reads
+    every folder on the way)."""
+    return _followed_absolute(path) if path.is_absolute() else path.resolve()
+
+
+@lru_cache(maxsize=256)
+def _followed_absolute(path: Path) -> Path:
+    return path.resolve()

@@ -1,111 +1,27 @@
 """Read YAML keeping the line of every key and list item, so errors can point at them.
 
-Content is bounded before it is built: a file larger than MAX_YAML_BYTES, an alias (`*name`,
-which can multiply a 1 KB file into gigabytes) and nesting deeper than MAX_DEPTH are each
-refused with the file and line, before any Python object is made.
+Content is bounded before it is built: a file larger than MAX_YAML_BYTES is refused here, and
+an alias or nesting deeper than MAX_DEPTH by the parser (yamlparse.py), each with the file and
+line, before any Python object is made.
+
+What a content or style file reads into is kept in the on-disk cache (spapress/cache.py) by the
+file's bytes, as JSON, so a run whose files were read before loads neither PyYAML nor its
+parser. Only files that ask for it are kept: a day's visits or the delivery settings never
+leave the project.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-import yaml
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
-
+from .. import cache
 from ..errors import Problem
-from .ynodes import YList, YMap
+from .ynodes import MAX_DEPTH, YList, YMap
 
 __all__ = ["MAX_DEPTH", "MAX_YAML_BYTES", "YList", "YMap", "YamlSyntaxError", "read_yaml"]
 
 MAX_YAML_BYTES = 1024 * 1024   # far beyond any handout, style sheet or settings file
-MAX_DEPTH = 32                 # content nests a handful of levels; 32 leaves room for any honest file
-
-# The C parser is several times faster; the pure-Python one is the fallback. Either way the
-# document is composed by the Python composer below, which refuses aliases and deep nesting.
-try:
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # PyYAML built without libyaml
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-    from yaml.parser import Parser
-
-    class _Parser(Reader, Scanner, Parser):
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-
-
-class _Refused(Exception):
-    """The document uses something content may not: carries the mark and what to say."""
-
-    def __init__(self, mark, message: str):
-        super().__init__(message)
-        self.mark, self.message = mark, message
-
-
-class _BoundedComposer(Composer):
-    """PyYAML's composer, refusing aliases and nesting deeper than MAX_DEPTH."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _Refused(event.start_mark, f"'*{event.anchor}' repeats another part of the file (a YAML alias), "
-                                             f"which content files may not use; write the value out in full")
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _Refused(self.peek_event().start_mark,
-                               f"nested more than {MAX_DEPTH} levels deep; content files need only a few levels")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _LineLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):
-    def __init__(self, stream):
-        _Parser.__init__(self, stream)
-        _BoundedComposer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-        self._depth = 0
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YMap:
-    loader.flatten_mapping(node)
-    result = YMap()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    result.duplicates = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            key = str(key)
-        if key in result:
-            result.duplicates.append((key, line))
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> YList:
-    result = YList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    return loader.construct_scalar(node)
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-# Dates and timestamps stay text: staff write "2026-11-24" and mean words, not objects.
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
 class YamlSyntaxError(Exception):
@@ -113,8 +29,9 @@ class YamlSyntaxError(Exception):
         self.problem = problem
 
 
-def read_yaml(path: Path, shown_as: str, limit: int = MAX_YAML_BYTES):
-    """Parse one YAML file of at most `limit` bytes; every problem becomes a located Problem."""
+def read_yaml(path: Path, shown_as: str, limit: int = MAX_YAML_BYTES, *, keep: bool = False):
+    """Parse one YAML file of at most `limit` bytes; every problem becomes a located Problem.
+    With keep, what it reads into is kept in the on-disk cache, and read from there next time."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
@@ -123,25 +40,72 @@ def read_yaml(path: Path, shown_as: str, limit: int = MAX_YAML_BYTES):
     if len(data) > limit:
         raise YamlSyntaxError(Problem(shown_as, None, f"is larger than {limit // 1024:,} KB; "
                                                       f"is it the right file? Split it into smaller files"))
+    entry = cache.entry_name("yaml", data) if keep else None
+    if entry is not None:
+        kept = _from_entry(cache.read(entry))
+        if kept is not _MISSING:
+            return kept
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise YamlSyntaxError(Problem(shown_as, line, f"is not UTF-8 text ({err.reason} at byte {err.start}); "
                                                       f"save it as UTF-8")) from None
-    loader = _LineLoader(text)
+    from .yamlparse import YamlProblem, parse  # PyYAML: only for a file not read before
+
     try:
-        return loader.get_single_data()
-    except _Refused as err:
-        raise YamlSyntaxError(Problem(shown_as, err.mark.line + 1, err.message)) from None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        what = err.problem or "is not valid YAML"
-        if err.context:
-            what = f"{err.context}, {what}"
-        raise YamlSyntaxError(Problem(shown_as, line, f"YAML syntax error: {what}; check indentation, colons and quotes")) from None
-    except yaml.YAMLError as err:
-        raise YamlSyntaxError(Problem(shown_as, None, f"YAML error: {err}")) from None
-    finally:
-        loader.dispose()
+        document = parse(text)
+    except YamlProblem as err:
+        raise YamlSyntaxError(Problem(shown_as, err.line, err.message)) from None
+    if entry is not None:
+        _keep(entry, document)
+    return document
+
+
+# -- the cache entry: JSON, with each map and list an object that carries its lines ---------------
+
+_MISSING = object()
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _keep(entry: str, document) -> None:
+    try:
+        cache.write(entry, json.dumps({"document": _plain(document)}, ensure_ascii=False).encode("utf-8"))
+    except TypeError:
+        pass  # a value JSON cannot hold (a !!binary or !!set): this file is simply parsed each run
+
+
+def _plain(value):
+    if isinstance(value, YMap):
+        return {"map": value.line, "keys": [[key, value.key_lines[key], _plain(item)] for key, item in value.items()],
+                "duplicates": [list(pair) for pair in value.duplicates]}
+    if isinstance(value, YList):
+        return {"list": value.line, "items": [[line, _plain(item)] for line, item in zip(value.item_lines, value)]}
+    if isinstance(value, _PLAIN):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _from_entry(raw: bytes | None):
+    """The document an entry holds, or _MISSING when there is none or it is not of the right shape."""
+    if raw is None:
+        return _MISSING
+    try:
+        return json.loads(raw, object_hook=_node)["document"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return _MISSING
+
+
+def _node(fields: dict):
+    if "map" in fields:
+        node = YMap((key, item) for key, _, item in fields["keys"])
+        node.line, node.duplicates = int(fields["map"]), [tuple(pair) for pair in fields["duplicates"]]
+        node.key_lines = {key: line for key, line, _ in fields["keys"]}
+        return node
+    if "list" in fields:
+        node = YList(item for _, item in fields["items"])
+        node.line, node.item_lines = int(fields["list"]), [line for line, _ in fields["items"]]
+        return node
+    if fields.keys() == {"document"}:
+        return fields
+    raise ValueError("not an entry of this kind")

@@ -3,6 +3,8 @@ reader (yamlsrc.py) so that checking them never loads the YAML library."""
 
 from __future__ import annotations
 
+MAX_DEPTH = 32   # levels of nesting: content needs a handful; 32 leaves room for any honest file
+
 
 class YMap(dict):
     """A mapping that remembers where it and each of its keys stand in the file."""
