@@ -49,9 +49,10 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     kinds = sorted(name.split("-")[0] for name in os.listdir(cache))
     content = [path for path in site.path("handouts").rglob("*.yaml")
                if path.parent.name != "imports" and path.name != "services.yaml"]  # those are read for client batches
-    # the logo, the seven faces of the brand's two families, brand.yaml's locale, the templates
-    # the layout's page names, every content file and the layout's styles.yaml
-    assert kinds == ["art"] + ["font"] * 7 + ["locale"] + ["refs"] * 2 + ["yaml"] * (len(content) + 1)
+    # the logo, the hash of the builder's code, the seven faces of the brand's two families,
+    # brand.yaml's locale, the templates the layout's page names, every content file and the
+    # layout's styles.yaml
+    assert kinds == ["art", "code"] + ["font"] * 7 + ["locale"] + ["refs"] * 2 + ["yaml"] * (len(content) + 1)
     assert {"svglib", "yaml", "babel"} <= set(first)  # nothing cached yet: art, content and locale were read
 
     second = build(site, cache, SHEET, "--force")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -30,6 +29,8 @@ from .manifest import (Manifest, fresh_entry, output_state, read_manifest, recor
 from .targets import Target, builder_version, hash_bytes, hash_file, plan, source_files
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from ..render.pages import ComposedPdf
 
 WRITE_BATCH = 250  # outputs published between two manifest updates
@@ -169,6 +170,8 @@ class _Staged:
 
     def add(self, key: str, pdfs) -> None:
         if self._writer is None:  # started only now: the worker pool, if any, was forked before
+            from concurrent.futures import ThreadPoolExecutor  # with logging: a build with nothing to make never needs them
+
             self._writer = ThreadPoolExecutor(WRITERS, thread_name_prefix="stage")
         for path, pdf in zip(self.targets[key].outputs, pdfs):
             self._room.acquire()

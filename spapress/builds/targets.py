@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .. import cache
 from ..content.model import Booklet, Library, Project, Sheet
 
 # Distributions whose code shapes the PDFs, by the module each installs.
@@ -82,10 +84,27 @@ BUILDER_CODE = ("__init__.py", "content", "render")
 def builder_version(package: Path = Path(__file__).resolve().parent.parent) -> str:
     """A hash naming this builder: Python, the code that shapes PDFs, and the libraries it draws with."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in builder_files(package):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(_code_digest(package).encode())
     for dist, module in BUILDER_PARTS.items():
         digest.update(f"{dist}={installed_release(dist, module)}\0".encode())
+    return digest.hexdigest()
+
+
+def _code_digest(package: Path) -> str:
+    """The hash of the builder's source files. Kept in the on-disk cache by each file's name, size
+    and modification time (as Python keeps its compiled modules), so a run reads them only after
+    one changed."""
+    files = builder_files(package)
+    stats = [(path.relative_to(package).as_posix(), os.stat(path)) for path in files]
+    seen = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats]
+    entry = cache.entry_name("code", repr(seen).encode())
+    kept = cache.read(entry)
+    if kept is not None and len(kept) == 64 and kept.isalnum():
+        return kept.decode("ascii")
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    cache.write(entry, digest.hexdigest().encode("ascii"))
     return digest.hexdigest()
 
 
@@ -107,8 +126,17 @@ def installed_release(dist: str, module: str) -> str:
     origin = Path(spec.origin)
     site = origin.parent.parent if origin.name == "__init__.py" else origin.parent
     name = dist.lower().replace("-", "_")  # dist-info folders are named NAME-VERSION.dist-info
-    found = sorted(p.name for p in site.glob("*.dist-info") if p.name.split("-", 1)[0].lower() == name)
+    found = sorted(n for n in _dist_infos(site) if n.split("-", 1)[0].lower() == name)
     return ",".join(found) or "unknown"
+
+
+@lru_cache(maxsize=8)
+def _dist_infos(site: Path) -> tuple[str, ...]:
+    """The dist-info folders in a site-packages folder, listed once for all the libraries in it."""
+    try:
+        return tuple(name for name in os.listdir(site) if name.endswith(".dist-info"))
+    except OSError:
+        return ()
 
 
 def _shown_path(project: Project, shown: str) -> Path:

@@ -10,7 +10,6 @@ lengths, dates, …) are in rules.py.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ Report = Callable[[int | None, str], None]
 INVALID = object()
 
 def did_you_mean(word: str, choices) -> str:
+    import difflib  # only when something is misspelt
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
