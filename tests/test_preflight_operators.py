@@ -96,3 +96,22 @@ def test_the_quick_reading_and_the_careful_one_agree_on_thousands_of_made_up_str
         assert quick == list(operators._careful(stream)), stream
         compared += 1
     assert compared > 1000
+
+
+def test_long_runs_of_digits_are_read_in_time_proportional_to_their_length():
+    """A number's digits match one way only: a hostile PDF with a 300,000-digit run that is not a
+    number (followed by a letter), in a stream or in an array, reads in a moment. With a pattern
+    that could split the digits two ways this took minutes (quadratic backtracking)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = ("from spapress.render.preflight.operators import operations\n"
+            "from spapress.render.preflight.pages import _PlainPdf, _NotPlain\n"
+            "digits = b'1' * 300_000\n"
+            "print(list(operations(digits + b'x Tj 1 0 0 rg'))[-1][1])\n"
+            "try:\n    _PlainPdf(b'%PDF-1.4\\n1 0 obj [ ' + digits + b' R ] endobj\\ntrailer << >>').pages()\n"
+            "except (_NotPlain, ValueError):\n    print('handed on')\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert run.stdout.split() == ["rg", "handed", "on"], run.stderr

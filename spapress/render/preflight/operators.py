@@ -15,7 +15,7 @@ from typing import Iterator
 
 WHITE = rb"\x00\t\n\x0c\r "   # PDF's white-space characters, for a regular expression's [...]
 _DELIMITERS = rb"()<>\[\]{}/%"
-_TOKEN = re.compile(rb"[%s]+|%%[^\r\n]*|(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^%s%s])|(?P<name>/[^%s%s]*)"
+_TOKEN = re.compile(rb"[%s]+|%%[^\r\n]*|(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?![^%s%s])|(?P<name>/[^%s%s]*)"
                     rb"|(?P<other><<|>>|[\[\]()<{}])|(?P<word>[^%s%s]+)"
                     % (WHITE, WHITE, _DELIMITERS, WHITE, _DELIMITERS, WHITE, _DELIMITERS))
 _HEX = re.compile(rb"<([0-9A-Fa-f%s]*)>" % WHITE)
@@ -28,10 +28,10 @@ _INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (WHITE, WHITE))
 # The usual tokens, found all at once: numbers and the operator after them (most of a stream:
 # "1 0 0 1 72 720 cm"), or one number, a name, a (string) without parentheses inside but escaped
 # ones, a <hex string>, a bracket, any other word or a comment; then anything else.
-_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"   # its digits match one way only: no slow backtracking
 _USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)*)([A-Za-z'\"][^%s%s]*)|(%s)(?![^%s%s])|(/[^%s%s]*)"
                     rb"|(\((?:[^\\()]|\\.)*\))|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
-                    % (WHITE, _NUMBER, WHITE, _DELIMITERS, _NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS,
+                    % (WHITE, NUMBER, WHITE, _DELIMITERS, NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS,
                        WHITE, WHITE, _DELIMITERS, WHITE), re.S)
 _ODD_ESCAPE = re.compile(rb"\\(?:[^0-7nrtbf\\\n]|[4-7][0-7]{2})")  # where PDF and Python escapes differ
 

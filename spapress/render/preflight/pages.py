@@ -14,7 +14,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from .operators import WHITE, hex_string, name_of
+from .operators import NUMBER, WHITE, hex_string, name_of
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,14 @@ class _Stream:
 
 
 _TOKEN = re.compile(rb"(?:[%s]+|%%[^\r\n]*)*(?:(<<|>>|\[|\]|\()|(<[0-9A-Fa-f%s]*>)|(/[^%s()<>\[\]{}/%%]*)"
-                    rb"|([+-]?(?:\d+\.?\d*|\.\d+))|([A-Za-z]+))" % (WHITE, WHITE, WHITE))
+                    rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+))|([A-Za-z]+))" % (WHITE, WHITE, WHITE))
 _OBJECT = re.compile(rb"[%s]*(\d+)[%s]+\d+[%s]+obj\b" % (WHITE, WHITE, WHITE))
+# An array of plain numbers (a font's widths, a media box), up to its "]": read in one go, where
+# reading it token by token would look past every number for an "N G R" reference.
+# Each number is followed by white space or the "]", and its digits match one way only, so a
+# long run that is not such an array fails in time proportional to its length.
+_NUMBERS_ARRAY = re.compile(rb"[%s]*(?:%s(?:[%s]+%s)*)?[%s]*\]" % (WHITE, NUMBER, WHITE, NUMBER, WHITE))
+_NUMBER = re.compile(NUMBER)
 _XREF = re.compile(rb"xref[%s]+" % WHITE)
 _SECTION = re.compile(rb"(\d+)[ ]+(\d+)[%s]+" % WHITE)
 _ENTRY = re.compile(rb"(\d{10}) \d{5} ([nf])")
@@ -199,6 +205,9 @@ class _PlainPdf:
                 raise _NotPlain   # parentheses nested inside: not in anything the checks read
             return string.group()[:-1], string.end()
         if bracket == b"[":
+            numbers = _NUMBERS_ARRAY.match(self.data, at)
+            if numbers is not None:
+                return [float(n) for n in _NUMBER.findall(numbers.group())], numbers.end()
             items = []
             while (close := _TOKEN.match(self.data, at)) is not None and close.group(1) != b"]":
                 item, at = self._value(at)
