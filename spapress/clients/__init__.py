@@ -6,6 +6,7 @@
     sheets.py     a handout personalised for one visit; batches on the pool
     names.py      client file names: readable ASCII from any script, never shared by two clients
     records.py    every sheet kept as a version, and where each went (SQLite)
+    commits.py    group commit: the writes of a batch's threads share transactions
     frontdesk.py  the front desk's work: check, make, keep, print and email (one way to do each)
     settings.py   delivery.yaml: the mail server and printer of this computer
     printing.py   the system's print queue (CUPS lp; the print verb on Windows)

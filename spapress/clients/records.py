@@ -43,6 +43,7 @@ from typing import Iterator
 from ..builds.files import stage_file
 from ..content.schema import excerpt
 from ..errors import PressError
+from .commits import GroupCommit
 from .names import client_key, readable_stem, with_suffix
 from .visits import Pick, Visit
 
@@ -170,6 +171,7 @@ class Records:
         self.path = folder / RECORDS_FILE
         self._ready = False   # folder made private and tables created, once per Records
         self._lock = threading.Lock()
+        self._commits = GroupCommit(self._lock, self._transaction)  # a batch's sheets share commits
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -197,7 +199,13 @@ class Records:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so two desks queue rather than clash.
         Threads of one desk queue on a lock first: waiting on SQLite's own lock means sleeping in
         steps of up to 100 ms, which would leave a batch's writing threads mostly asleep."""
-        with self._lock, closing(self._connect()) as db:
+        with self._lock, self._transaction() as db:
+            yield db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, for a thread that holds the lock."""
+        with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -308,33 +316,37 @@ class Records:
         try:
             if os.name != "nt":
                 os.chmod(temp, 0o600)
-            with self._writing() as db:
-                key = client_key(visit.name)
-                same = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE client_key = ? AND visit_date = ? AND "
-                                  f"handout = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
-                                  (key, day, visit.sheet)).fetchone()   # the latest version: is it this one?
-                if same and same[6] == digest and (self.folder / PurePosixPath(same[5])).is_file():
-                    return self._version(db, same), False
-                stem = self._stem(db, visit.name, claim=True)
-                (last,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM sheets WHERE client_key = ? AND "
-                                     "visit_date = ? AND handout = ?", (key, day, visit.sheet)).fetchone()
-                version = last + 1
-                while (self.folder / _relative(day, stem, visit.sheet, version)).exists():
-                    version += 1   # a file no record knows (made before records were kept): never overwrite it
-                relative = _relative(day, stem, visit.sheet, version)
-                cursor = db.execute(
-                    "INSERT INTO sheets (client_key, client, visit_date, handout, version, path, pdf_sha256, "
-                    "content_hash, visit, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, visit.name, day, visit.sheet, version, relative.as_posix(), digest, content_hash,
-                     visit_json(visit), _stamp(now)))
-                _publish(temp, self.folder / relative)
-                row = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE id = ?", (cursor.lastrowid,)).fetchone()
-                return self._version(db, row), True
+            return self._commits.run(lambda db: self._kept(db, visit, day, digest, temp, content_hash, now))
         finally:
             try:
                 temp.unlink(missing_ok=True)  # not published: these bytes were kept before, or something failed
             except OSError:
                 pass  # a stray hidden file at worst, which purge sweeps away
+
+    def _kept(self, db: sqlite3.Connection, visit: Visit, day: str, digest: str, temp: Path, content_hash: str,
+              now: datetime) -> tuple[SheetVersion, bool]:
+        """keep's part inside the transaction: the version claimed, and the file given its name."""
+        key = client_key(visit.name)
+        same = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE client_key = ? AND visit_date = ? AND "
+                          f"handout = ? AND purged_at IS NULL ORDER BY version DESC LIMIT 1",
+                          (key, day, visit.sheet)).fetchone()   # the latest version: is it this one?
+        if same and same[6] == digest and (self.folder / PurePosixPath(same[5])).is_file():
+            return self._version(db, same), False
+        stem = self._stem(db, visit.name, claim=True)
+        (last,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM sheets WHERE client_key = ? AND "
+                             "visit_date = ? AND handout = ?", (key, day, visit.sheet)).fetchone()
+        version = last + 1
+        while (self.folder / _relative(day, stem, visit.sheet, version)).exists():
+            version += 1   # a file no record knows (made before records were kept): never overwrite it
+        relative = _relative(day, stem, visit.sheet, version)
+        cursor = db.execute(
+            "INSERT INTO sheets (client_key, client, visit_date, handout, version, path, pdf_sha256, "
+            "content_hash, visit, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, visit.name, day, visit.sheet, version, relative.as_posix(), digest, content_hash,
+             visit_json(visit), _stamp(now)))
+        _publish(temp, self.folder / relative)
+        row = db.execute(f"SELECT {_SHEET_COLUMNS} FROM sheets WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return self._version(db, row), True
 
     def record_delivery(self, sheet_id: int, channel: str, now: datetime, *, recipient: str | None = None,
                         message_id: str | None = None, kind: str = "first") -> None:
