@@ -50,7 +50,26 @@ def test_only_the_command_line_prints():
 
 
 def test_no_handout_may_take_a_command_name():
-    from spapress.cli.main import COMMANDS
+    from spapress.cli.commands import COMMANDS
     from spapress.content.load import RESERVED_IDS
 
     assert set(RESERVED_IDS) == set(COMMANDS)
+
+
+def test_the_entry_point_can_be_called_again_and_leaves_the_collector_as_it_was():
+    """main() raises the collector's threshold only while it runs, and stays the function after
+    its first call (loading the commands module must not replace it on the package)."""
+    import gc
+    import io
+
+    import spapress.cli
+
+    before = gc.get_threshold()
+    for _ in range(2):
+        out = io.StringIO()
+        assert spapress.cli.main(["--help"], stdout=out, stderr=io.StringIO()) == 0
+        assert "usage:" in out.getvalue()
+        assert gc.get_threshold() == before
+    from spapress.cli import main
+
+    assert callable(main) and main is spapress.cli.main

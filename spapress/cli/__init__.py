@@ -1,6 +1,6 @@
 """The command line: the only place that reads arguments, prints, and chooses exit statuses.
 
-    main.py       make_pdfs.py's entry point: picks the command, words every error
+    commands.py   make_pdfs.py's entry point: picks the command, words every error
     common.py     the argument parser, exit statuses, folders from arguments, wording of errors
     preflight.py  the checks before print as the commands run them: which PDFs, and what is said
     build.py      make_pdfs.py [ID ...]: build what is stale, and say what was done
@@ -34,11 +34,11 @@ YOUNG_OBJECTS = 20_000
 
 
 def main(argv: list[str] | None = None, *, project: Path | None = None, stdout=None, stderr=None) -> int:
-    """Run the command line (see main.py); returns the exit status, so tests can call it."""
+    """Run the command line (see commands.py); returns the exit status, so tests can call it."""
     before = gc.get_threshold()
     gc.set_threshold(YOUNG_OBJECTS, *before[1:])
     try:
-        from .main import main as run  # the command's modules load from here on, under the threshold
+        from .commands import main as run  # the command's modules load from here on, under the threshold
 
         return run(argv, project=project, stdout=stdout, stderr=stderr)
     finally:
