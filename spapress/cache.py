@@ -2,7 +2,8 @@
 style files, parsed fonts, drawn art, and the templates each template names.
 
 An entry is plain data read back with `json` or `marshal` (never a pickle, which could run
-code). Its file name is a hash of the source file's bytes together with the versions of
+code). Its file name is a hash of the source file's bytes (of the locale's tag for a locale;
+of each file's name, size and time for the builder's own code) together with the versions of
 everything that produced it (this cache's format, the press, Python, and the installed
 ReportLab, svglib, Jinja2, PyYAML and Babel), so
 an entry is only ever read by the same software for the same file: a new version or an edited

@@ -5,7 +5,9 @@ own file locks (fcntl on Linux and macOS, LockFileEx on Windows, whatever Python
 missing), so it is released when its holder exits for any reason, even a kill; a stale lock
 file never blocks a later build. sqlite3 is in the standard library and loads in a fraction
 of the time a locking library takes, which a one-handout build notices. The holder's process
-id goes in .press.pid so a second build can say whom it is waiting for.
+id goes in .press.pid so a second build can say whom it is waiting for. On Linux and macOS the
+lock belongs to the process: opening and closing .press.lock anywhere else in the same process
+would release it, so nothing else opens that file.
 """
 
 from __future__ import annotations

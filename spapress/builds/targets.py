@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..content.model import Booklet, Library, Project, Sheet
 # Distributions whose code shapes the PDFs, by the module each installs.
 BUILDER_PARTS = {"reportlab": "reportlab", "rl_accel": "_rl_accel", "svglib": "svglib", "lxml": "lxml",
                  "jinja2": "jinja2", "pyyaml": "yaml", "pypdf": "pypdf"}
+SETTLED_SECONDS = 5   # a source file this recently changed is hashed afresh each run, not kept
 LAYOUT_MARKERS = ("sheet.xml.j2", "styles.yaml")  # a folder with either is a layout of its own
 IMPOSED, PRINT_SHOP = "-imposed.pdf", "-print-shop.pdf"  # the extra copies of a booklet, by file-name ending
 
@@ -93,7 +95,8 @@ def builder_version(package: Path = Path(__file__).resolve().parent.parent) -> s
 def _code_digest(package: Path) -> str:
     """The hash of the builder's source files. Kept in the on-disk cache by each file's name, size
     and modification time (as Python keeps its compiled modules), so a run reads them only after
-    one changed."""
+    one changed. Not kept while a file is only seconds old: on a disk that keeps times to the
+    second or two, a quick second edit of the same size could otherwise look unchanged."""
     files = builder_files(package)
     stats = [(path.relative_to(package).as_posix(), os.stat(path)) for path in files]
     seen = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats]
@@ -104,7 +107,8 @@ def _code_digest(package: Path) -> str:
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    cache.write(entry, digest.hexdigest().encode("ascii"))
+    if time.time() - max(stat.st_mtime for _, stat in stats) > SETTLED_SECONDS:
+        cache.write(entry, digest.hexdigest().encode("ascii"))
     return digest.hexdigest()
 
 

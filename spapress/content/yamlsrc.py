@@ -70,8 +70,9 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def _keep(entry: str, document) -> None:
     try:
-        cache.write(entry, json.dumps({"document": _plain(document)}, ensure_ascii=False).encode("utf-8"))
-    except TypeError:
+        # ASCII JSON: a lone surrogate ("\ud800" in the file) is written as an escape and read back as it was
+        cache.write(entry, json.dumps({"document": _plain(document)}).encode("ascii"))
+    except (TypeError, ValueError):
         pass  # a value JSON cannot hold (a !!binary or !!set): this file is simply parsed each run
 
 
