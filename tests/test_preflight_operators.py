@@ -98,10 +98,11 @@ def test_the_quick_reading_and_the_careful_one_agree_on_thousands_of_made_up_str
     assert compared > 1000
 
 
-def test_long_runs_of_digits_are_read_in_time_proportional_to_their_length():
-    """A number's digits match one way only: a hostile PDF with a 300,000-digit run that is not a
-    number (followed by a letter), in a stream or in an array, reads in a moment. With a pattern
-    that could split the digits two ways this took minutes (quadratic backtracking)."""
+def test_hostile_runs_of_digits_numbers_and_spaces_are_read_in_time_proportional_to_their_length():
+    """Each pattern matches a run one way only, so a hostile PDF reads in a moment: a
+    300,000-digit run that is not a number (followed by a letter), 40,000 numbers with no
+    operator after them, and a trailer with 60 spaces before a stray character. Patterns that
+    could split a run several ways took minutes on the first two and for ever on the last."""
     import subprocess
     import sys
 
@@ -112,6 +113,9 @@ def test_long_runs_of_digits_are_read_in_time_proportional_to_their_length():
             "digits = b'1' * 300_000\n"
             "print(list(operations(digits + b'x Tj 1 0 0 rg'))[-1][1])\n"
             "try:\n    _PlainPdf(b'%PDF-1.4\\n1 0 obj [ ' + digits + b' R ] endobj\\ntrailer << >>').pages()\n"
-            "except (_NotPlain, ValueError):\n    print('handed on')\n")
+            "except (_NotPlain, ValueError):\n    print('handed on')\n"
+            "print(len(operations(b'1 ' * 40_000)[-1][0]) if operations(b'1 ' * 40_000) else 'none')\n"
+            "try:\n    _PlainPdf(b'%PDF-1.4\\nxref\\n0 1\\n0000000000 65535 f \\ntrailer\\n<< /Size 1' + b' ' * 60 + b'} >>').pages()\n"
+            "except (_NotPlain, ValueError):\n    print('refused')\n")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=30)
-    assert run.stdout.split() == ["rg", "handed", "on"], run.stderr
+    assert run.stdout.split() == ["rg", "handed", "on", "none", "refused"], run.stderr

@@ -25,11 +25,13 @@ _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 _INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (WHITE, WHITE))
 
 
-# The usual tokens, found all at once: numbers and the operator after them (most of a stream:
-# "1 0 0 1 72 720 cm"), or one number, a name, a (string) without parentheses inside but escaped
-# ones, a <hex string>, a bracket, any other word or a comment; then anything else.
+# The usual tokens, found all at once: a run of numbers and the operator after it if there is one
+# (most of a stream: "1 0 0 1 72 720 cm"), or one number, a name, a (string) without parentheses
+# inside but escaped ones, a <hex string>, a bracket, any other word or a comment; then anything
+# else. The operator after a run is optional so that a run is read once: made compulsory, a long
+# run with none after it was read again from each of its numbers.
 NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"   # its digits match one way only: no slow backtracking
-_USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)*)([A-Za-z'\"][^%s%s]*)|(%s)(?![^%s%s])|(/[^%s%s]*)"
+_USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)+)([A-Za-z'\"][^%s%s]*)?|(%s)(?![^%s%s])|(/[^%s%s]*)"
                     rb"|(\((?:[^\\()]|\\.)*\))|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
                     % (WHITE, NUMBER, WHITE, _DELIMITERS, NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS,
                        WHITE, WHITE, _DELIMITERS, WHITE), re.S)
@@ -80,6 +82,9 @@ def _quick(data: bytes) -> list[tuple[list, str]]:
                 operands.extend(map(float, numbers.split()))
             found.append((operands, word.decode("latin-1")))
             operands = []
+            continue
+        if numbers:               # numbers before a string, a name or the end of an array
+            (arrays[-1] if arrays else operands).extend(map(float, numbers.split()))
             continue
         if number:
             value = float(number)

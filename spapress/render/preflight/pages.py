@@ -54,8 +54,10 @@ class _Stream:
     raw: bytes
 
 
-_TOKEN = re.compile(rb"(?:[%s]+|%%[^\r\n]*)*(?:(<<|>>|\[|\]|\()|(<[0-9A-Fa-f%s]*>)|(/[^%s()<>\[\]{}/%%]*)"
-                    rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+))|([A-Za-z]+))" % (WHITE, WHITE, WHITE))
+# White space and comments before a token are skipped one way only ("[ws]*(%comment[ws]*)*"):
+# a pattern that could split a run of spaces several ways took seconds on a few dozen of them.
+_TOKEN = re.compile(rb"[%s]*(?:%%[^\r\n]*[%s]*)*(?:(<<|>>|\[|\]|\()|(<[0-9A-Fa-f%s]*>)|(/[^%s()<>\[\]{}/%%]*)"
+                    rb"|(%s)|([A-Za-z]+))" % (WHITE, WHITE, WHITE, WHITE, NUMBER))
 _OBJECT = re.compile(rb"[%s]*(\d+)[%s]+\d+[%s]+obj\b" % (WHITE, WHITE, WHITE))
 # An array of plain numbers (a font's widths, a media box), up to its "]": read in one go, where
 # reading it token by token would look past every number for an "N G R" reference.
