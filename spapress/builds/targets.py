@@ -97,17 +97,17 @@ def _code_digest(package: Path) -> str:
     and modification time (as Python keeps its compiled modules), so a run reads them only after
     one changed. Not kept while a file is only seconds old: on a disk that keeps times to the
     second or two, a quick second edit of the same size could otherwise look unchanged."""
-    files = builder_files(package)
-    stats = [(path.relative_to(package).as_posix(), os.stat(path)) for path in files]
-    seen = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats]
+    files = {path.relative_to(package).as_posix(): path for path in builder_files(package)}
+    stats = {name: os.stat(path) for name, path in files.items()}
+    seen = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats.items()]
     entry = cache.entry_name("code", repr(seen).encode())
     kept = cache.read(entry)
     if kept is not None and len(kept) == 64 and kept.isalnum():
         return kept.decode("ascii")
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    if time.time() - max(stat.st_mtime for _, stat in stats) > SETTLED_SECONDS:
+    for name, path in files.items():
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if time.time() - max(stat.st_mtime for stat in stats.values()) > SETTLED_SECONDS:
         cache.write(entry, digest.hexdigest().encode("ascii"))
     return digest.hexdigest()
 

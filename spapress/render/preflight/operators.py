@@ -15,9 +15,10 @@ from typing import Iterator
 
 WHITE = rb"\x00\t\n\x0c\r "   # PDF's white-space characters, for a regular expression's [...]
 _DELIMITERS = rb"()<>\[\]{}/%"
-_TOKEN = re.compile(rb"[%s]+|%%[^\r\n]*|(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?![^%s%s])|(?P<name>/[^%s%s]*)"
+NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"   # its digits match one way only: no slow backtracking
+_TOKEN = re.compile(rb"[%s]+|%%[^\r\n]*|(?P<number>%s)(?![^%s%s])|(?P<name>/[^%s%s]*)"
                     rb"|(?P<other><<|>>|[\[\]()<{}])|(?P<word>[^%s%s]+)"
-                    % (WHITE, WHITE, _DELIMITERS, WHITE, _DELIMITERS, WHITE, _DELIMITERS))
+                    % (WHITE, NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS, WHITE, _DELIMITERS))
 _HEX = re.compile(rb"<([0-9A-Fa-f%s]*)>" % WHITE)
 _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
 _PLAIN_LITERAL = re.compile(rb"((?:[^\\()]|\\.)*)\)", re.S)  # no parentheses inside but escaped ones
@@ -30,7 +31,6 @@ _INLINE_IMAGE_END = re.compile(rb"[%s]EI(?=[%s]|$)" % (WHITE, WHITE))
 # inside but escaped ones, a <hex string>, a bracket, any other word or a comment; then anything
 # else. The operator after a run is optional so that a run is read once: made compulsory, a long
 # run with none after it was read again from each of its numbers.
-NUMBER = rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"   # its digits match one way only: no slow backtracking
 _USUAL = re.compile(rb"[%s]*(?:((?:%s[\t\n\x0c\r ]+)+)([A-Za-z'\"][^%s%s]*)?|(%s)(?![^%s%s])|(/[^%s%s]*)"
                     rb"|(\((?:[^\\()]|\\.)*\))|(<[0-9A-Fa-f%s]*>)|([\[\]])|([^%s%s]+)|%%[^\r\n]*|([^%s]))"
                     % (WHITE, NUMBER, WHITE, _DELIMITERS, NUMBER, WHITE, _DELIMITERS, WHITE, _DELIMITERS,
