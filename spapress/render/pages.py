@@ -11,40 +11,18 @@ from __future__ import annotations
 
 import io
 import threading
-import zlib
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, LETTER, landscape
-from reportlab.pdfbase import pdfdoc
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
+from . import pdfwrite
 from .elements import BrandHeader, Fit, Ink, Page, build_blocks
 from .flowables import UNBOUNDED, Stack
 
-class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
-    """ReportLab's Flate filter, remembering what it compressed last. A batch's PDFs embed the
-    same font subsets and colour maps again and again; compressing each once gives the same
-    bytes sooner. Installed in place of ReportLab's own (its modules look the filter up by name
-    each time they write a stream)."""
-
-    LARGEST = 256 * 1024   # bytes: a bigger stream (a page with a picture drawn inline) is not kept
-
-    def encode(self, text):
-        data = text.encode("utf8") if isinstance(text, str) else bytes(text)
-        return zlib.compress(data) if len(data) > self.LARGEST else _compressed(data)
-
-
-_compressed = lru_cache(maxsize=64)(zlib.compress)
-pdfdoc.PDFZCompress = _KeptFlate()
-# Streams compressed with Flate alone: ReportLab's default adds an ASCII85 layer on top, which
-# makes each page stream a quarter bigger and slower to write and to read back, for 7-bit safety
-# no printer or viewer has needed for decades. (Art drawn with pictures inside needs it back for
-# a moment: see flowables.render_drawing.)
-rl_config.useA85 = 0
+pdfwrite.install()
 
 PAPER = {"letter": LETTER, "a4": A4, "half-letter": (5.5 * inch, 8.5 * inch), "a5": A5}
 STEP = 0.1  # points of body size between fitting attempts
