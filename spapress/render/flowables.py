@@ -404,6 +404,27 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
 
 
+@lru_cache(maxsize=32)
+def _qr_path(url: str, size: float, x: float, quiet: int):
+    """The dark modules of url's QR code as one path, one rectangle per run of dark modules,
+    inside `quiet` light modules all round: worked out once for every sheet that shows the same code
+    at the same place (a path holds only its operators, so one serves any number of PDFs)."""
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    modules = qr_modules(url)
+    cell = size / (len(modules) + 2 * quiet)
+    path = PDFPathObject()
+    for row_index, row in enumerate(modules):
+        top = size - (row_index + quiet) * cell
+        column = 0
+        for dark, run in groupby(row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (column + quiet) * cell, top - cell, length * cell, cell)
+            column += length
+    return path
+
+
 class QrCode(Flowable):
     """A QR code that is also a clickable link to the same address."""
 
@@ -422,20 +443,11 @@ class QrCode(Flowable):
     def draw(self):
         canvas = self.canv
         x = {"left": 0, "right": self.width - self.size}.get(self.align, (self.width - self.size) / 2)
-        cell = self.size / (len(self.modules) + 2 * self.QUIET)
         canvas.saveState()
         canvas.setFillColorRGB(1, 1, 1)
         canvas.rect(x, 0, self.size, self.size, stroke=0, fill=1)
         canvas.setFillColor(self.color)
-        path = canvas.beginPath()
-        for row_index, row in enumerate(self.modules):
-            top = self.size - (row_index + self.QUIET) * cell
-            column = 0
-            for dark, run in groupby(row):  # one rectangle per run of dark modules
-                length = len(list(run))
-                if dark:
-                    path.rect(x + (column + self.QUIET) * cell, top - cell, length * cell, cell)
-                column += length
+        path = _qr_path(self.url, self.size, x, self.QUIET)
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
         canvas.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Image, Paragraph
@@ -45,17 +47,14 @@ class BrandHeader(Element):
         heading, body = ink.faces["heading"], ink.faces["body"]
         phone_width = 0.0
         if v["show_phone"] == "yes":
-            phone_style = ParagraphStyle("phone", fontName=body.bold, fontSize=12, leading=15, textColor=text_color,
-                                         alignment=2)
-            phone = Paragraph(_text(brand.phone, body.bold, False), phone_style)
             phone_width = min(2.2 * inch, width / 3)
-            _, ph = phone.wrap(phone_width, UNBOUNDED)
+            phone, ph = _phone(brand.phone, body.bold, text_color, phone_width)
             phone.drawOn(canvas, width - margin - phone_width, height - band / 2 - ph / 2)
         room = width - margin - x - phone_width - 12
         lines = [(brand.name, heading.bold, 22)]
         if v["show_tagline"] == "yes" and brand.tagline:
             lines.append((brand.tagline, body.italic, 10))
-        paragraphs = cls._shrink_to_band(lines, room, band * 0.86, text_color)
+        paragraphs = _band_texts(tuple(lines), room, band * 0.86, text_color)
         total = sum(h for _, h in paragraphs)
         y = height - band / 2 + total / 2
         for paragraph, h in paragraphs:
@@ -63,20 +62,33 @@ class BrandHeader(Element):
             paragraph.drawOn(canvas, x, y)
         canvas.restoreState()
 
-    @staticmethod
-    def _shrink_to_band(lines, room, limit, color):
-        """Paragraphs for the header texts, made smaller until together they fit the band."""
-        factor = 1.0
-        while True:
-            made = []
-            for text, font, size in lines:
-                style = ParagraphStyle("band", fontName=font, fontSize=size * factor, leading=size * factor * 1.2,
-                                       textColor=color)
-                paragraph = Paragraph(_text(text, font, False), style)
-                made.append((paragraph, paragraph.wrap(room, UNBOUNDED)[1]))
-            if sum(h for _, h in made) <= limit or factor < 0.3:
-                return made
-            factor *= 0.85
+
+# The band is the same on every sheet of a brand: its paragraphs are made and wrapped once, and
+# a wrapped paragraph draws the same on any page.
+
+@lru_cache(maxsize=16)
+def _phone(phone: str, font: str, color, width: float) -> tuple:
+    """The phone number, right-aligned in `width`, with its height."""
+    style = ParagraphStyle("phone", fontName=font, fontSize=12, leading=15, textColor=color, alignment=2)
+    paragraph = Paragraph(_text(phone, font, False), style)
+    return paragraph, paragraph.wrap(width, UNBOUNDED)[1]
+
+
+@lru_cache(maxsize=64)
+def _band_texts(lines: tuple, room: float, limit: float, color) -> list:
+    """Paragraphs for the band's texts, (text, font, size) each, made smaller until together
+    they fit `limit`; with their heights."""
+    factor = 1.0
+    while True:
+        made = []
+        for text, font, size in lines:
+            style = ParagraphStyle("band", fontName=font, fontSize=size * factor, leading=size * factor * 1.2,
+                                   textColor=color)
+            paragraph = Paragraph(_text(text, font, False), style)
+            made.append((paragraph, paragraph.wrap(room, UNBOUNDED)[1]))
+        if sum(h for _, h in made) <= limit or factor < 0.3:
+            return made
+        factor *= 0.85
 
 
 class Fit(Element):
