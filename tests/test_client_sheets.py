@@ -257,3 +257,21 @@ def test_a_long_batch_shared_between_processes_matches_single_sheets(site):
                       "--point", "top-of-shoulders:2:3")
     assert single.code == 0
     assert client_pdf(site, "client-7-stress-relief-points").read_bytes() == batch_copy
+
+
+def test_a_batch_records_what_each_sheet_was_made_from_as_a_single_sheet_does(site):
+    """A batch hashes each set of files once; the records must still say, sheet by sheet, the
+    same as a sheet made on its own: equal for one handout and picks, different for another."""
+    import sqlite3
+
+    handouts = ("stress-relief-points", "self-massage-tools")
+    site.write("today.csv", "name,therapist,handout,date\n" + "".join(
+        f"Client {n},Sam,{handouts[n % 2]},{DAY}\n" for n in range(14)))
+    assert site.run("clients", str(site.path("today.csv"))).code == 0
+    single = site.run("client", "self-massage-tools", "--name", "Ana Lima", "--therapist", "Sam", "--date", DAY)
+    assert single.code == 0, single.err
+    with sqlite3.connect(site.path("clients/records.sqlite3")) as db:
+        rows = db.execute("SELECT client, handout, content_hash FROM sheets").fetchall()
+    hashes = {handout: {digest for _, h, digest in rows if h == handout} for handout in handouts}
+    assert len(rows) == 15 and all(len(found) == 1 for found in hashes.values()), rows
+    assert hashes[handouts[0]] != hashes[handouts[1]]

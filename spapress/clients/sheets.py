@@ -102,8 +102,11 @@ def _file_digest(path: Path, mtime_ns: int, size: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
-def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None = None) -> ClientPdf:
-    """One client sheet as bytes, or the reason it cannot be made, said in terms of the visit."""
+def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None = None,
+                    hashes: dict | None = None) -> ClientPdf:
+    """One client sheet as bytes, or the reason it cannot be made, said in terms of the visit.
+    `hashes` keeps a batch's content hashes: its sheets are all made from the library loaded at
+    its start, so each set of files is hashed once per batch rather than once per sheet."""
     path = path or client_pdf_path(folder, visit)
     sheet = personal_sheet(press.library, visit)
     library = personal_library(press.library, visit)
@@ -114,7 +117,12 @@ def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None 
         pdf = press.make_sheet(sheet, client_card(library, visit))
     except ContentError as err:
         return ClientPdf(visit, path, None, "; ".join(_for_a_client(p) for p in err.problems))
-    return ClientPdf(visit, path, pdf.data, None, content_hash(press, sheet), body_size=pdf.body_size)
+    if hashes is None:
+        digest = content_hash(press, sheet)
+    else:
+        made_from = (tuple(press.sources_of(sheet)), sheet.layout)
+        digest = hashes.get(made_from) or hashes.setdefault(made_from, content_hash(press, sheet))
+    return ClientPdf(visit, path, pdf.data, None, digest, body_size=pdf.body_size)
 
 
 def _for_a_client(problem) -> str:
@@ -124,9 +132,15 @@ def _for_a_client(problem) -> str:
     return problem.message.split("; shorten", 1)[0] + "; pick fewer items or shorten the note"
 
 
-def _make_job(press: Press, job: tuple[int, Visit, Path, Path]) -> tuple[int, ClientPdf]:
+def _make_job(state: tuple[Press, dict], job: tuple[int, Visit, Path, Path]) -> tuple[int, ClientPdf]:
+    press, hashes = state
     index, visit, folder, path = job
-    return index, make_client_pdf(press, visit, folder, path)
+    return index, make_client_pdf(press, visit, folder, path, hashes)
+
+
+def _batch_state(project, library) -> tuple[Press, dict]:
+    """What a spawned worker makes a batch's sheets with: its own press and content hashes."""
+    return Press(project, library), {}
 
 
 def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path] | None = None) -> Iterator[ClientPdf]:
@@ -138,15 +152,16 @@ def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path]
     # Make the first sheet of each layout here, so every worker starts with its templates compiled.
     ahead: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
+    hashes: dict = {}
     for index, visit in enumerate(visits):
         layout = visit.layout or press.library.sheets[visit.sheet].layout
         if layout not in seen_layouts:
             seen_layouts.add(layout)
-            ahead[index] = make_client_pdf(press, visit, folder, paths[index])
+            ahead[index] = make_client_pdf(press, visit, folder, paths[index], hashes)
     jobs = [(index, visit, folder, paths[index]) for index, visit in enumerate(visits) if index not in ahead]
-    recipe = partial(Press, press.project, press.library)  # the library the visits were checked against
+    recipe = partial(_batch_state, press.project, press.library)  # the library the visits were checked against
     awaited = 0
-    with closing(each_made(press, _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
+    with closing(each_made((press, hashes), _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
                            recipe=recipe)) as results:
         for index, made in results:
             ahead[index] = made
