@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar, Mapping
 from ..markup import escape
 
@@ -135,8 +136,13 @@ def keep_together(text: str) -> str:
 
 
 def _text(text: str | None, font_name: str, upper: bool) -> str:
-    if not text:
-        return ""
+    """Text as paragraph markup in font_name: kept together where it must not break, checked
+    against the font's glyphs, escaped."""
+    return _marked_up(text, font_name, upper) if text else ""
+
+
+@lru_cache(maxsize=4096)  # every sheet of a batch sets the same handout texts again
+def _marked_up(text: str, font_name: str, upper: bool) -> str:
     if upper:
         text = text.upper()
     text = keep_together(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...content.schema import did_you_mean
 from .base import ELEMENTS
@@ -34,6 +35,11 @@ def check_tree(root, *, needs_disclaimer: bool = True, may_flow: bool = False) -
     return problems
 
 
+@lru_cache(maxsize=None)
+def _declared(cls) -> dict:
+    return {a.name: a for a in cls.attrs}
+
+
 def _check(node, parent_cls, problems) -> None:
     if not isinstance(node.tag, str):  # comments and processing instructions
         return
@@ -55,7 +61,7 @@ def _check(node, parent_cls, problems) -> None:
         if not ok:
             problems.append(TreeProblem(line, tag, f"<{tag}> cannot go inside <{parent_cls.tag}>"))
             return
-    declared = {a.name: a for a in cls.attrs}
+    declared = _declared(cls)
     for name, raw in node.attrib.items():
         attr = declared.get(name)
         if attr is None:
