@@ -143,7 +143,7 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
     try:
         initargs = (os.getpid(), None if frozen else recipe, make)
         with ctrl_c_held(method):
-            processes = multiprocessing.get_context(method).Pool(workers, _start_worker, initargs)
+            processes = _pool_class()(workers, _start_worker, initargs, context=multiprocessing.get_context(method))
         size = chunk or chunk_size(len(items), workers)
         chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
         waiting = deque(processes.apply_async(_in_worker, (part,)) for part in islice(chunks, workers * AHEAD))
@@ -157,6 +157,23 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
         _SHARED = None
         if frozen:
             gc.unfreeze()
+
+
+def _pool_class():
+    """multiprocessing's Pool, without one of the things its housekeeping thread waits on.
+
+    That thread wakes to replace workers that ended, and also whenever a result is waiting to be
+    read; but another thread reads the results, so while a batch's PDFs stream back the
+    housekeeping thread wakes again and again for nothing (a quarter of the main process's time
+    in a 2,000-sheet batch). Workers here never end on their own (no task limit), and each
+    one's own sentinel still wakes it when one dies."""
+    from multiprocessing.pool import Pool
+
+    class QuietPool(Pool):
+        def _get_sentinels(self):
+            return [self._change_notifier._reader]
+
+    return QuietPool
 
 
 def written_ahead(items: Iterable[T], write: Callable[[T], R]) -> Iterator[R]:
