@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -207,8 +209,17 @@ class Project:
 def _followed(path: Path) -> Path:
     """The path made absolute with its links followed; an absolute one is remembered (a batch
     shows the same template, art and project folder for every sheet, and following links reads
-    every folder on the way)."""
-    return _followed_absolute(path) if path.is_absolute() else path.resolve()
+    every folder on the way). A file that is not itself a link is its folder, followed (and
+    remembered), and its name: a batch's new files share a few folders."""
+    if not path.is_absolute():
+        return path.resolve()
+    if path.name not in ("", ".", "..") and path.parent != path:
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                return _followed_absolute(path.parent) / path.name
+        except OSError:
+            pass  # not there (yet): resolved as a whole below
+    return _followed_absolute(path)
 
 
 @lru_cache(maxsize=256)
