@@ -171,7 +171,10 @@ def _pool_class():
 
     class QuietPool(Pool):
         def _get_sentinels(self):
-            return [self._change_notifier._reader]
+            notifier = getattr(self, "_change_notifier", None)  # Pool's own, private: if a later
+            if notifier is None:                                  # Python renames it, Pool's own way
+                return super()._get_sentinels()
+            return [notifier._reader]
 
     return QuietPool
 

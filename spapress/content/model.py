@@ -213,7 +213,8 @@ def _followed(path: Path) -> Path:
     remembered), and its name: a batch's new files share a few folders."""
     if not path.is_absolute():
         return path.resolve()
-    if path.name not in ("", ".", "..") and path.parent != path:
+    # Only where a link is all lstat reports: Windows also follows junctions and short (8.3) names.
+    if os.name == "posix" and path.name not in ("", ".", "..") and path.parent != path:
         try:
             if not stat.S_ISLNK(os.lstat(path).st_mode):
                 return _followed_absolute(path.parent) / path.name

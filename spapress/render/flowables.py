@@ -405,13 +405,12 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
 
 
 @lru_cache(maxsize=32)
-def _qr_path(url: str, size: float, x: float, quiet: int):
-    """The dark modules of url's QR code as one path, one rectangle per run of dark modules,
+def _qr_path(modules: tuple, size: float, x: float, quiet: int):
+    """The dark modules of a QR code as one path, one rectangle per run of dark modules,
     inside `quiet` light modules all round: worked out once for every sheet that shows the same code
     at the same place (a path holds only its operators, so one serves any number of PDFs)."""
     from reportlab.pdfgen.pathobject import PDFPathObject
 
-    modules = qr_modules(url)
     cell = size / (len(modules) + 2 * quiet)
     path = PDFPathObject()
     for row_index, row in enumerate(modules):
@@ -447,7 +446,7 @@ class QrCode(Flowable):
         canvas.setFillColorRGB(1, 1, 1)
         canvas.rect(x, 0, self.size, self.size, stroke=0, fill=1)
         canvas.setFillColor(self.color)
-        path = _qr_path(self.url, self.size, x, self.QUIET)
+        path = _qr_path(self.modules, self.size, x, self.QUIET)
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
         canvas.linkURL(self.url, (x, 0, x + self.size, self.size), relative=1, thickness=0)

@@ -88,7 +88,9 @@ _compressed = lru_cache(maxsize=64)(_flate)
 
 
 def _samples() -> list:
-    """Objects like those a handout's PDF holds, for comparing two ways of writing them."""
+    """Objects like those a handout's PDF holds, for comparing two ways of writing them: with
+    ReportLab's usual line breaks, and one per entry (as its pdfMultiLine setting asks, here
+    asked of the objects themselves so that no setting of the whole process changes)."""
     widths = pdfdoc.PDFArray([0, 250, 333.5, 1000, -12, 0.001, 2 ** 31, 7.25, 600, 610, 620, 630, 640])
     named = pdfdoc.PDFDictionary({"Type": "/Font", "Widths": widths, "First Char": 0, "A(b)#%": b"raw",
                                   "Ratio": 0.3333333, "Name": pdfdoc.PDFString("caf\u00e9 (x)"),
@@ -96,9 +98,11 @@ def _samples() -> list:
     ordered = pdfdoc.PDFDictionary()
     ordered.dict = OrderedDict([("Z", 1), ("A", named), ("Q", 12.5)])
     compact = pdfdoc.PDFArrayCompact(list(range(25)))
-    forced = pdfdoc.PDFDictionary({"Longer": 1, "B": 2})
+    forced = pdfdoc.PDFDictionary({"Longer": 1, "B": 2, "C": widths, "D": 4, "E": 5, "F": 6, "G": 7})
     forced.multiline = "forced"
-    return [widths, named, ordered, compact, forced, pdfdoc.PDFArray([named, widths, 3, "x", b"y"])]
+    lines = pdfdoc.PDFArray(list(range(12)) + [named])
+    lines.multiline = "forced"
+    return [widths, named, ordered, compact, forced, lines, pdfdoc.PDFArray([named, widths, 3, "x", b"y"])]
 
 
 def _written(samples: list) -> list[bytes]:
@@ -107,8 +111,8 @@ def _written(samples: list) -> list[bytes]:
 
 
 def install() -> bool:
-    """Use the quicker routines if they write the samples exactly as ReportLab does, under both
-    of its line settings; True if they are in use. Streams are Flate alone either way."""
+    """Use the quicker routines if they write the samples exactly as ReportLab does; True if
+    they are in use. Streams are Flate alone either way."""
     # Flate alone: ReportLab's default adds an ASCII85 layer on top, which makes each page stream
     # a quarter bigger and slower to write and to read back, for 7-bit safety no printer or
     # viewer has needed for decades. (Art drawn with pictures inside needs it back for a moment:
@@ -117,21 +121,14 @@ def install() -> bool:
     pdfdoc.PDFZCompress = _KeptFlate()
     if pdfdoc.format is _format:
         return True
-    samples, multiline = _samples(), rl_config.pdfMultiLine
+    samples = _samples()
     try:
-        expected = []
-        for setting in (0, 1):
-            rl_config.pdfMultiLine = setting
-            expected.append(_written(samples))
+        expected = _written(samples)
         pdfdoc.format, pdfdoc.PDFArray.format, pdfdoc.PDFDictionary.format = _format, _array_format, _dictionary_format
-        for setting in (0, 1):
-            rl_config.pdfMultiLine = setting
-            if _written(samples) != expected[setting]:
-                raise ValueError("written differently")
+        if _written(samples) != expected:
+            raise ValueError("written differently")
     except Exception:  # any difference, or a ReportLab whose objects are built differently: its own way
         pdfdoc.format = _original["format"]
         pdfdoc.PDFArray.format, pdfdoc.PDFDictionary.format = _original["array"], _original["dictionary"]
         return False
-    finally:
-        rl_config.pdfMultiLine = multiline
     return True

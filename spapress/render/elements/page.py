@@ -64,7 +64,8 @@ class BrandHeader(Element):
 
 
 # The band is the same on every sheet of a brand: its paragraphs are made and wrapped once, and
-# a wrapped paragraph draws the same on any page.
+# a wrapped paragraph draws the same on any page. One paragraph is drawn on one canvas at a time
+# because every PDF is drawn holding pages.DRAWING (drawing sets the paragraph's canvas).
 
 @lru_cache(maxsize=16)
 def _phone(phone: str, font: str, color, width: float) -> tuple:
