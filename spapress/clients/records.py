@@ -181,6 +181,9 @@ class Records:
             private_folder(self.folder)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions said explicitly
         db.execute("PRAGMA synchronous = FULL")
+        # The rollback journal is emptied after each commit rather than deleted: as safe, and a
+        # batch then makes no file per commit for the disk to allocate and free.
+        db.execute("PRAGMA journal_mode = TRUNCATE")
         if not self._ready:
             db.executescript(SCHEMA)
             self._ready = True
