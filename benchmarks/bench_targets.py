@@ -143,7 +143,8 @@ def batches(temp: Path, rounds: int) -> list[str]:
     # last minute or more, which costs a batch that writes thousands of new files seconds of
     # system time that belong to the rebuilds before it, not to the export.
     visits = csv_of_visits(temp / "visits-5000.csv", 5000)
-    wall, _, peak = measure([python, make, "clients", str(visits), "--out", str(temp / "c5000")])
+    wall, _, peak = min(measure([python, make, "clients", str(visits), "--out", str(temp / f"c5000-{n}")])
+                        for n in range(2))  # best of two, as every batch figure here: this machine's neighbours vary
     lines.append(f"  5,000-row export:            {wall:.2f} s = {5000 / wall:.0f} sheets/s, peak {peak:.0f} MB"
                  f"   (target < 20 s, < 150 MB)")
 
