@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-CHUNK = 4              # most items per chunk
+CHUNK = 16             # most items per chunk: the fewer trips, the less the main process does
 WRITERS = 8            # threads writing finished files (their flushes to disk overlap)
 WRITE_AHEAD = 32       # items being written ahead of the one awaited, at most
 AHEAD = 3              # chunks handed out per worker beyond the one it is making
