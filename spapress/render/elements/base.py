@@ -141,7 +141,7 @@ def _text(text: str | None, font_name: str, upper: bool) -> str:
     return _marked_up(text, font_name, upper) if text else ""
 
 
-@lru_cache(maxsize=4096)  # every sheet of a batch sets the same handout texts again
+@lru_cache(maxsize=1024)  # every sheet of a batch sets the same handout texts again
 def _marked_up(text: str, font_name: str, upper: bool) -> str:
     if upper:
         text = text.upper()
