@@ -327,3 +327,19 @@ def test_reasons_name_every_changed_file_up_to_three(built):
 def test_a_file_added_to_a_layout_folder_is_named(built):
     built.write("layouts/partials/extra.xml.j2", "{# kept for later #}\n")
     assert set(made(built.run()).values()) == {"now uses layouts/partials/extra.xml.j2"}
+
+
+def test_a_build_that_meets_another_part_way_into_taking_the_lock_still_gets_it(built):
+    """Taking the lock passes through SQLite's shared lock. Two builds starting at the same
+    instant each met the other there, and with no second try both were refused: no build ran.
+    Here another connection holds the shared lock for a moment, as the other build would."""
+    import sqlite3
+    import threading
+
+    built.out.mkdir(parents=True, exist_ok=True)
+    other = sqlite3.connect(built.out / ".press.lock", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM sqlite_master").fetchone()   # holds the shared lock
+    threading.Timer(0.05, lambda: (other.execute("COMMIT"), other.close())).start()
+    with build_lock(built.out, "build"):
+        pass

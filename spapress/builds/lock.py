@@ -27,9 +27,16 @@ class _Held(Exception):
     """Another process holds the lock."""
 
 
+# How long to keep trying for the lock. Taking it passes through SQLite's shared lock, so two
+# builds starting at the same instant can each find the other part-way in; with no time to try
+# again both gave up and neither built. A build that holds the lock is reported after this.
+TRYING_SECONDS = 0.25
+
+
 @contextmanager
 def build_lock(out: Path, shown: str):
-    """Hold the output folder's lock for the duration; raise Busy at once if another build has it."""
+    """Hold the output folder's lock for the duration; raise Busy (within TRYING_SECONDS) if
+    another build has it."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         release = _lock(out / LOCK_NAME)
@@ -52,7 +59,7 @@ def _lock(path: Path):
     left it) is an empty database to SQLite, so it serves as well as a new one."""
     database = None
     try:
-        database = sqlite3.connect(path, timeout=0, isolation_level=None)
+        database = sqlite3.connect(path, timeout=TRYING_SECONDS, isolation_level=None)
         database.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as err:
         if database is not None:
