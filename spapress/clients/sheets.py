@@ -121,7 +121,9 @@ def make_client_pdf(press: Press, visit: Visit, folder: Path, path: Path | None 
         digest = content_hash(press, sheet)
     else:
         made_from = (tuple(press.sources_of(sheet)), sheet.layout)
-        digest = hashes.get(made_from) or hashes.setdefault(made_from, content_hash(press, sheet))
+        if made_from not in hashes:
+            hashes[made_from] = content_hash(press, sheet)
+        digest = hashes[made_from]
     return ClientPdf(visit, path, pdf.data, None, digest, body_size=pdf.body_size)
 
 

@@ -22,7 +22,6 @@ FLATE_LEVEL = 3  # zlib's default (6) makes a client sheet 3% smaller and takes 
 
 _original = {"format": pdfdoc.format, "array": pdfdoc.PDFArray.format, "dictionary": pdfdoc.PDFDictionary.format}
 _fp_str = pdfdoc.fp_str
-_PDFObject = pdfdoc.PDFObject
 
 
 def _format(element, document, toplevel=0):
