@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
+from . import slow_patterns  # noqa: F401  (before platypus: see its docstring)
 from reportlab.platypus import Flowable
 
 from .. import cache

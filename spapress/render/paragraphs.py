@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 
+from . import slow_patterns  # noqa: F401  (before platypus: see its docstring)
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import _FUZZ
 

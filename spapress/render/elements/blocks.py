@@ -3,6 +3,7 @@ the disclaimer and contents lines."""
 
 from __future__ import annotations
 
+from .. import slow_patterns  # noqa: F401  (before platypus: see its docstring)
 from reportlab.platypus import Image, Paragraph
 
 from ...content.schema import Choice
