@@ -56,7 +56,7 @@ def test_a_second_run_reads_fonts_and_art_from_the_cache_and_makes_the_same_byte
     # the layout's page names, every content file and the layout's styles.yaml (and the hash of
     # the builder's code, which the next test looks at)
     kinds = [kind for kind in kinds if kind != "code"]
-    assert kinds == ["art"] + ["font"] * 7 + ["locale"] + ["refs"] * 2 + ["yaml"] * (len(content) + 1)
+    assert kinds == ["art"] + ["font"] * 7 + ["locale"] + ["refs"] * 2 + ["svglinks"] * 2 + ["yaml"] * (len(content) + 1)
     assert {"svglib", "yaml", "babel"} <= set(first)  # nothing cached yet: art, content and locale were read
 
     second = build(site, cache, SHEET, "--force")
@@ -113,6 +113,8 @@ def test_damaged_or_foreign_cache_entries_are_ignored(site, tmp_path):
             entry.write_text(json.dumps({"document": {"id": "plain-dict-not-a-read-map"}}))
         elif entry.name.startswith("locale-"):
             entry.write_text(json.dumps({"country": ["US"]}))
+        elif entry.name.startswith("svglinks-"):
+            entry.write_text(json.dumps([["pictures/x.png", "not a line"], {"a": 1}]))
         else:
             entry.write_bytes(b"\xff\x00 not marshal data")
     assert build(site, cache, SHEET, "--force")[0] == "0"
@@ -130,6 +132,38 @@ def test_edited_art_is_never_served_from_the_cache(site, tmp_path):
     build(site, cache, SHEET, "--force")
     after = pypdf.PdfReader(site.pdf(SHEET)).pages[0].get_contents().get_data()
     assert after != before and b".070588 .203922 .337255 rg" in after  # the new square, in #123456
+
+
+def test_what_an_svg_draws_from_is_followed_from_the_cache(site, tmp_path):
+    """The second build reads the logo's links from the cache, and still rebuilds when the
+    picture the logo draws is replaced."""
+    cache = tmp_path / "cache"
+    site.path("handouts/pictures").mkdir()
+    leaf = site.path("handouts/pictures/leaf.png")
+    leaf.write_bytes(_png(b"\x20\x60\x40"))
+    logo = site.path("handouts/logo.svg")
+    logo.write_text(logo.read_text(encoding="utf-8").replace(
+        "</svg>", '<image href="pictures/leaf.png" x="0" y="0" width="40" height="40"/></svg>'), encoding="utf-8")
+    build(site, cache, SHEET)
+    links = [json.loads(entry.read_text()) for entry in cache.iterdir() if entry.name.startswith("svglinks-")]
+    assert [["pictures/leaf.png", len(logo.read_text(encoding="utf-8").splitlines())]] in links
+    first = digest(site.pdf(SHEET))
+    leaf.write_bytes(_png(b"\xff\x00\x00"))
+    assert build(site, cache, SHEET)[0] == "0"
+    assert digest(site.pdf(SHEET)) != first
+
+
+def _png(colour: bytes) -> bytes:
+    """A 4 by 4 picture of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + colour * 4 for _ in range(4))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def test_an_unwritable_cache_folder_changes_nothing(site, tmp_path):

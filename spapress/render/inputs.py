@@ -5,7 +5,8 @@ files inside the project's content and layouts folders, links followed.
 Every refusal is an InputProblem naming the file (and line, for SVG). A file that passes is
 remembered by its size and modification time, so a long build checks it once. Cheap to
 import: lxml and Pillow are loaded only when a file is checked (builds/targets reads SVG
-references through this module before deciding what to build).
+references through this module before deciding what to build), and what an SVG links to is
+kept in the on-disk cache (spapress/cache.py) by the file's bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import json
 import math
 import os
 import re
@@ -21,6 +23,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from .. import cache
 from ..content.rules import resolves_inside
 
 MAX_SVG_BYTES = 5 * 1024 * 1024         # the shipped body art is 10 KB
@@ -141,10 +144,36 @@ def _svg_references(path: Path, roots: tuple[Path, ...], size: int, mtime: int) 
         return ()
 
 
-def _parse_svg(path: Path):
+def _links(path: Path) -> list[tuple[str, int | None]]:
+    """The address and line of each element of the SVG at path that loads something (a picture,
+    other art), '#' links within the file left out. Kept in the on-disk cache by the file's
+    bytes: a build that finds them there reads no SVG and never loads lxml."""
+    data = _read(path, MAX_SVG_BYTES, "SVG art")
+    entry = cache.entry_name("svglinks", data)
+    kept = cache.read(entry)
+    if kept is not None:
+        try:
+            links = [(href, line) for href, line in json.loads(kept)]
+            if all(isinstance(href, str) and (line is None or type(line) is int) for href, line in links):
+                return links
+        except (ValueError, TypeError):
+            pass  # not what this code writes: read the file again
     from lxml import etree
 
-    data = _read(path, MAX_SVG_BYTES, "SVG art")
+    links = []
+    for node in _parse_svg(path, data).iter():
+        if not isinstance(node.tag, str) or etree.QName(node).localname not in _LOADING_ELEMENTS:
+            continue
+        href = (node.get(_XLINK_HREF) or node.get("href") or "").strip()
+        if href and not href.startswith("#"):
+            links.append((href, node.sourceline))
+    cache.write(entry, json.dumps(links).encode())  # only for a file that parsed as SVG
+    return links
+
+
+def _parse_svg(path: Path, data: bytes):
+    from lxml import etree
+
     if not data.strip():
         raise InputProblem(path, "is an empty file, not SVG art")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -162,17 +191,8 @@ def _parse_svg(path: Path):
 def _references(path: Path, roots: tuple[Path, ...], *, strict: bool, seen: frozenset) -> list[Path]:
     """Every local file the SVG at path loads, following SVGs it loads; with strict, any reference
     that leads outside roots, is missing or is not a usable picture is an InputProblem."""
-    from lxml import etree
-
     found: list[Path] = []
-    root = _parse_svg(path)
-    for node in root.iter():
-        if not isinstance(node.tag, str) or etree.QName(node).localname not in _LOADING_ELEMENTS:
-            continue
-        href = (node.get(_XLINK_HREF) or node.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            continue
-        line = node.sourceline
+    for href, line in _links(path):
         embedded = _EMBEDDED.match(href)
         if embedded:
             if strict:
