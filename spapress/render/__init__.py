@@ -8,8 +8,10 @@
     inputs.py     pictures, SVG art and fonts checked before use: bounded, whole, nothing from outside the project
     markup.py     escaping text for paragraph markup
     paragraphs.py paragraphs that remember their parse and line breaks (same text, style and width)
+    slow_patterns.py  ReportLab's paragraphs loaded with their one slow pattern compiled on first use
     flowables.py  the boxes, columns, badges, body maps and QR codes the elements build
     pages.py      pages planned (fit to one page, or flowing) and then drawn -> PDF bytes
+    pdfwrite.py   PDF objects and streams written quickly, byte for byte as ReportLab writes them
     sheets.py     Press: one library's sheets made as PDFs, and failures named by file and line
     booklets.py   a booklet: cover, contents, sections, back cover, bookmarks; its copies
     impose.py     saddle-stitch imposition with pypdf
