@@ -119,17 +119,21 @@ def _in_worker(chunk: list) -> list:
     return [make(state, item) for item in chunk]  # the worker's own copy of state: its caches serve every item
 
 
-def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bool,
-              recipe: Callable[[], Any] | None = None, chunk: int | None = None) -> Iterator:
+def each_made(state: Any, make: Callable, items: Iterable, *, workers: int, pool: bool,
+              recipe: Callable[[], Any] | None = None, chunk: int | None = None,
+              count: int | None = None) -> Iterator:
     """make(state, item) for every item, yielded in the items' order as they are done: one after
     another here, or with pool, on `workers` processes. recipe() rebuilds state in a spawned
     worker; it must be a picklable callable (a module-level function or a functools.partial of one).
+    items may be a list or, with count (about how many there are), any iterable.
 
-    Only a few chunks of items are handed out ahead of the one awaited, so what is made waits
-    in memory only until the caller takes it, however long the list: a batch of any size runs
-    in bounded memory when the caller writes each result out as it comes."""
+    Items are taken, and handed out a few chunks ahead of the one awaited, only as results are
+    taken: what is made waits in memory only until the caller takes it, and items are read only
+    just before they are needed. A batch of any size runs in bounded memory when the items come
+    from an iterator and the caller writes each result out as it comes."""
     global _SHARED
-    method = start_method() if pool and workers > 1 and len(items) > 1 else None
+    count = len(items) if count is None else count
+    method = start_method() if pool and workers > 1 and count > 1 else None
     if method is None or (method == "spawn" and recipe is None):
         yield from (make(state, item) for item in items)
         return
@@ -144,8 +148,9 @@ def each_made(state: Any, make: Callable, items: list, *, workers: int, pool: bo
         initargs = (os.getpid(), None if frozen else recipe, make)
         with ctrl_c_held(method):
             processes = _pool_class()(workers, _start_worker, initargs, context=multiprocessing.get_context(method))
-        size = chunk or chunk_size(len(items), workers)
-        chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
+        size = chunk or chunk_size(count, workers)
+        remaining = iter(items)
+        chunks = iter(lambda: list(islice(remaining, size)), [])  # the next chunk, until none is left
         waiting = deque(processes.apply_async(_in_worker, (part,)) for part in islice(chunks, workers * AHEAD))
         while waiting:
             done = waiting.popleft().get()

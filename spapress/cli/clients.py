@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from collections import deque
 from datetime import date
 from pathlib import Path
 
-from ..clients.bookings import Import, read_visits
+from ..clients.bookings import Export, Skipped, open_visits
 from ..builds.pool import written_ahead
 from ..clients.frontdesk import screen_rows
 from ..clients.batch import Row
@@ -66,35 +67,47 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     desk = front_desk(root, args)
     shown = desk.show(path)
     try:
-        imported = read_visits(path, desk.project, desk.checker(), profile=args.profile, day=args.date)
+        export = open_visits(path, desk.project, desk.checker(), profile=args.profile, day=args.date)
     except UnknownId as err:
         raise UsageError(f"argument --profile: no import profile '{err.given}'; known: {', '.join(err.known)}") from None
-    checked = screen_rows(list(imported.rows), desk.folder, needs_email=args.send or args.dry_run)
-    problems = [row for row in checked if row.visit is None]
-    if args.review or args.send:
-        say_review(imported, checked, args, stdout)
-    if args.review:
-        for row in problems:
-            print(row.problem(shown), file=stderr)
-        print("nothing was made, printed or sent (--review)", file=stdout)
-        return EXIT_PROBLEM if problems else EXIT_OK
-    if not args.send:
-        for notice in imported.notices:
-            print(notice, file=stdout)
-        for skipped in imported.skipped:
-            print(f"skipped row {skipped.number}{_named(skipped.name)}: {skipped.reason}", file=stdout)
-
-    good = [row for row in checked if row.visit is not None]
-    # In the rows' order, each sheet already kept (written a few at a time, as they come).
     emailing = args.send or args.dry_run
-    made = written_ahead(desk.make_many([row.visit for row in good]), lambda sheet: _kept(desk, sheet, emailing))
+    if args.review or args.send:
+        problems = say_review(export, args, stdout)
+        if args.review:
+            for row in problems:
+                print(row.problem(shown), file=stderr)
+            print("nothing was made, printed or sent (--review)", file=stdout)
+            return EXIT_PROBLEM if problems else EXIT_OK
+    else:
+        for notice in export.notices:
+            print(notice, file=stdout)
+        for item in export.rows():  # said before anything is made; the rows are read again below
+            if isinstance(item, Skipped):
+                print(f"skipped row {item.number}{_named(item.name)}: {item.reason}", file=stdout)
+
+    # The rows are read one by one as the making asks for them; `waiting` holds those read but
+    # not yet reported, a few hundred at most however long the file.
+    waiting: deque[Row] = deque()
+    skipped = 0
+
+    def visits_to_make():
+        nonlocal skipped
+        for row in screen_rows(export.rows(), needs_email=emailing):
+            if isinstance(row, Skipped):
+                skipped += 1
+                continue
+            waiting.append(row)
+            if row.visit is not None:
+                yield row.visit
+
+    # In the rows' order, each sheet already kept (written a few at a time, as they come).
+    made = written_ahead(desk.make_many(visits_to_make(), export.count), lambda sheet: _kept(desk, sheet, emailing))
     failed, done, delivered_ok = 0, 0, True
-    for row in checked:
-        if row.visit is None:
-            print(row.problem(shown), file=stderr)
+    for result in made:
+        while waiting[0].visit is None:
+            print(waiting.popleft().problem(shown), file=stderr)
             failed += 1
-            continue
-        result = next(made)
+        row = waiting.popleft()
         if result.problem:
             print(Row(row.number, row.line, None, (FieldProblem("sheet", result.problem),), row.visit_name).problem(shown),
                   file=stderr)
@@ -103,8 +116,10 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
         done += 1
         print(f"made {desk.show(result.path)}", file=stdout)
         delivered_ok = deliver(desk, result, args, stdout, stderr, label=f"row {row.number}") and delivered_ok
-    total = len(checked)
-    skipped = len(imported.skipped)
+    for row in waiting:  # only rows with problems are left
+        print(row.problem(shown), file=stderr)
+        failed += 1
+    total = done + failed
     print(f"{done} of {total} client sheet{'s' if total != 1 else ''} made"
           + (f"; {skipped} row{'s' if skipped != 1 else ''} skipped" if skipped else "")
           + (f"; {failed} row{'s' if failed != 1 else ''} need{'s' if failed == 1 else ''} fixing (see above)"
@@ -125,39 +140,42 @@ def _kept(desk, sheet, emailing: bool):
     return sheet if sheet.problem else desk.keep(sheet)
 
 
-def say_review(imported: Import, checked: list[Row], args, stdout) -> None:
-    """What will be made, printed and sent, and what is skipped and why, row by row."""
-    what = f"{imported.profile.title} export" if imported.profile else imported.kind
-    count = len(checked) + len(imported.skipped)
-    print(f"{imported.source}: {what}, {imported.kind if imported.profile else 'one visit per item'}; "
-          f"{count} visit{'s' if count != 1 else ''}", file=stdout)
+def say_review(export: Export, args, stdout) -> list[Row]:
+    """What will be made, printed and sent, and what is skipped and why, row by row, as the rows
+    are read; returns the rows that need fixing."""
+    what = f"{export.profile.title} export" if export.profile else export.kind
+    print(f"{export.source}: {what}, {export.kind if export.profile else 'one visit per item'}; "
+          f"{export.count} visit{'s' if export.count != 1 else ''}", file=stdout)
     actions = ["make"] + (["print"] if args.print_it else [])
-    entries = []
-    for row in checked:
-        if row.visit is None:
-            entries.append((row.number, f"row {row.number}{_named(row.visit_name)}: needs fixing (see the problems below)"))
+    emailing = args.send or args.dry_run
+    unmatched: dict[str, list[int]] = {}
+    problems: list[Row] = []
+    good = skipped = 0
+    for row in screen_rows(export.rows(unmatched), needs_email=emailing):
+        if isinstance(row, Skipped):
+            skipped += 1
+            print(f"  row {row.number}{_named(row.name)}: skip, {row.reason}", file=stdout)
             continue
+        if row.visit is None:
+            problems.append(row)
+            print(f"  row {row.number}{_named(row.visit_name)}: needs fixing (see the problems below)", file=stdout)
+            continue
+        good += 1
         visit = row.visit
         service = f" for '{excerpt(row.service, 60)}'" if row.service else ""
         doing = list(actions)
-        if args.send or args.dry_run:
+        if emailing:
             doing.append(f"email to {visit.email}" if args.send else f"write an email to {visit.email}")
-        unsent = " (no email address)" if visit.email is None and not (args.send or args.dry_run) else ""
-        entries.append((row.number, f"row {row.number} ({visit.name}), {visit.date.isoformat()}, with {visit.therapist}: "
-                                    f"{visit.sheet}{service}: {', '.join(doing)}{unsent}"))
-    for skipped in imported.skipped:
-        entries.append((skipped.number, f"row {skipped.number}{_named(skipped.name)}: skip, {skipped.reason}"))
-    for _, text in sorted(entries):
-        print(f"  {text}", file=stdout)
-    for unmatched in imported.unmatched:
-        rows = ", ".join(map(str, unmatched.rows))
-        outcome = f"given the default handout {unmatched.handout}" if unmatched.handout else "given no sheet"
-        print(f"service '{excerpt(unmatched.service, 60) or '(none)'}' matches no rule in handouts/services.yaml "
-              f"(row{'s' if len(unmatched.rows) > 1 else ''} {rows}): {outcome}", file=stdout)
-    for notice in imported.notices:
+        unsent = " (no email address)" if visit.email is None and not emailing else ""
+        print(f"  row {row.number} ({visit.name}), {visit.date.isoformat()}, with {visit.therapist}: "
+              f"{visit.sheet}{service}: {', '.join(doing)}{unsent}", file=stdout)
+    for listed in export.unmatched(unmatched):
+        rows = ", ".join(map(str, listed.rows))
+        outcome = f"given the default handout {listed.handout}" if listed.handout else "given no sheet"
+        print(f"service '{excerpt(listed.service, 60) or '(none)'}' matches no rule in handouts/services.yaml "
+              f"(row{'s' if len(listed.rows) > 1 else ''} {rows}): {outcome}", file=stdout)
+    for notice in export.notices:
         print(notice, file=stdout)
-    good = sum(1 for row in checked if row.visit is not None)
-    failed = len(checked) - good
-    sent = good if (args.send or args.dry_run) else 0
-    print(f"to make: {good}; to print: {good if args.print_it else 0}; to email: {sent}; "
-          f"skipped: {len(imported.skipped)}; need fixing: {failed}", file=stdout)
+    print(f"to make: {good}; to print: {good if args.print_it else 0}; to email: {good if emailing else 0}; "
+          f"skipped: {skipped}; need fixing: {len(problems)}", file=stdout)
+    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..clients.frontdesk import FrontDesk, Printed, PrintOptions, Saved
 from ..clients.sheets import ClientPdf
@@ -126,8 +126,9 @@ class CheckedDesk(FrontDesk):
     def note_room(self, visit: Visit) -> int:
         return super().note_room(self._as_asked(visit))  # large print has less room than the standard sheet
 
-    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
-        return (self._checked(made) for made in super().make_many([self._as_asked(v) for v in visits]))
+    def make_many(self, visits: Iterable[Visit], count: int | None = None) -> Iterator[ClientPdf]:
+        count = len(visits) if count is None else count
+        return (self._checked(made) for made in super().make_many(map(self._as_asked, visits), count))
 
 
 def deliver(desk: FrontDesk, made, args, stdout, stderr, label: str = "") -> bool:

@@ -16,6 +16,7 @@ whose text says what to do); the caller says it to a person. A desk app's flow:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from email import policy
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..builds.files import write_atomically
 from ..content.load import load_library, sheet_layouts
@@ -98,9 +99,10 @@ class FrontDesk:
         """The sheet as bytes (nothing written yet); its path is where its first version goes."""
         return make_client_pdf(self.press, visit, self.folder, self.records.planned_path(visit))
 
-    def make_many(self, visits: list[Visit]) -> Iterator[ClientPdf]:
-        """The visits' sheets in order, each as soon as it is made (keep each one as it comes)."""
-        return make_many(self.press, visits, self.folder, self.records.planned_paths(visits))
+    def make_many(self, visits: Iterable[Visit], count: int | None = None) -> Iterator[ClientPdf]:
+        """The visits' sheets in order, each as soon as it is made (keep each one as it comes);
+        visits may be any iterable, with count (about how many), read as the making needs them."""
+        return make_many(self.press, visits, self.folder, self.records.planned_paths, count)
 
     def keep(self, made: ClientPdf) -> ClientPdf:
         """Keep a finished sheet as a new version in the clients folder (or find the identical one
@@ -375,22 +377,24 @@ def mail_transport(settings: Settings | None, *, password: bool = True):
     return SmtpTransport(settings.mail, mail_password(settings.mail) if password else None)
 
 
-def screen_rows(rows: list[Row], folder: Path, *, needs_email: bool) -> list[Row]:
-    """A batch's rows with those that cannot be done at all turned into problems: no address to
-    send to, or the same client, date and handout as an earlier row."""
-    first_row_for: dict[tuple, int] = {}
-    screened: list[Row] = []
+def screen_rows(rows: Iterable, *, needs_email: bool) -> Iterator:
+    """A batch's rows, as they come, with those that cannot be done at all turned into problems:
+    no address to send to, or the same client, date and handout as an earlier row. Anything
+    that is not a Row (a skipped row of an export) passes as it is. Of each row only a 16-byte
+    digest of what it is for is kept, so any number of rows can pass."""
+    first_row_for: dict[bytes, int] = {}
     for row in rows:
-        if row.visit is not None:
+        if isinstance(row, Row) and row.visit is not None:
             extra = []
             if needs_email and not row.visit.email:
                 extra.append(FieldProblem("email", "is missing; it is needed to send the sheet"))
-            target = (client_key(row.visit.name), row.visit.date, row.visit.sheet)
+            target = hashlib.blake2b("\0".join((client_key(row.visit.name), row.visit.date.isoformat(),
+                                                 row.visit.sheet)).encode("utf-8", "surrogatepass"),
+                                     digest_size=16).digest()
             if target in first_row_for:
                 extra.append(FieldProblem("row", f"same client, date and handout as row {first_row_for[target]}; "
                                                  f"remove one"))
             first_row_for.setdefault(target, row.number)
             if extra:
                 row = Row(row.number, row.line, None, tuple(extra), row.visit_name)
-        screened.append(row)
-    return screened
+        yield row

@@ -12,8 +12,9 @@ import hashlib
 from contextlib import closing
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..builds.pool import cores, each_made
 from ..content.locales import long_date
@@ -26,6 +27,7 @@ from .visits import PICK_KINDS, Visit, dose_text
 
 HEADINGS = {"points": "Your points", "techniques": "Your techniques", "tools": "Your tools"}
 POOL_FROM = 12  # batches at least this long are shared between processes
+WINDOW = 256    # visits read, and their paths planned, at a time
 
 
 @dataclass(frozen=True)
@@ -145,26 +147,43 @@ def _batch_state(project, library) -> tuple[Press, dict]:
     return Press(project, library), {}
 
 
-def make_many(press: Press, visits: list[Visit], folder: Path, paths: list[Path] | None = None) -> Iterator[ClientPdf]:
+def make_many(press: Press, visits: Iterable[Visit], folder: Path,
+              planned: Callable[[list[Visit]], list[Path]] | None = None, count: int | None = None) -> Iterator[ClientPdf]:
     """Client sheets for a batch, yielded in the visits' order as they are made; long batches use
-    one process per core. `paths` are where each would go (the records' planned paths), by default
-    client_pdf_path's. Only sheets made ahead of the one awaited are held, so a caller that
-    writes each sheet out as it comes runs a batch of any size in bounded memory."""
-    paths = paths or [client_pdf_path(folder, visit) for visit in visits]
+    one process per core. visits is a list, or any iterable with count (about how many); they
+    are read WINDOW at a time as the making needs them. planned(window) says where each would go
+    (the records' planned paths), by default client_pdf_path. Only sheets made ahead of the one
+    awaited are held, so a caller that writes each sheet out as it comes, from visits it reads
+    as they are asked for, runs a batch of any size in bounded memory."""
+    planned = planned or (lambda window: [client_pdf_path(folder, visit) for visit in window])
+    count = len(visits) if count is None else count
+    remaining = iter(visits)
+    first = list(islice(remaining, WINDOW))
+    first_paths = planned(first)
     # Make the first sheet of each layout here, so every worker starts with its templates compiled.
     ahead: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
     hashes: dict = {}
-    for index, visit in enumerate(visits):
+    for index, visit in enumerate(first):
         layout = visit.layout or press.library.sheets[visit.sheet].layout
         if layout not in seen_layouts:
             seen_layouts.add(layout)
-            ahead[index] = make_client_pdf(press, visit, folder, paths[index], hashes)
-    jobs = [(index, visit, folder, paths[index]) for index, visit in enumerate(visits) if index not in ahead]
+            ahead[index] = make_client_pdf(press, visit, folder, first_paths[index], hashes)
+    made_here = frozenset(ahead)
+
+    def jobs() -> Iterator[tuple[int, Visit, Path, Path]]:
+        yield from ((index, visit, folder, path) for index, (visit, path) in enumerate(zip(first, first_paths))
+                    if index not in made_here)
+        index = len(first)
+        while window := list(islice(remaining, WINDOW)):
+            for visit, path in zip(window, planned(window)):
+                yield index, visit, folder, path
+                index += 1
+
     recipe = partial(_batch_state, press.project, press.library)  # the library the visits were checked against
     awaited = 0
-    with closing(each_made((press, hashes), _make_job, jobs, workers=cores(), pool=len(visits) >= POOL_FROM,
-                           recipe=recipe)) as results:
+    with closing(each_made((press, hashes), _make_job, jobs(), workers=cores(), pool=count >= POOL_FROM,
+                           recipe=recipe, count=count - len(made_here))) as results:
         for index, made in results:
             ahead[index] = made
             while awaited in ahead:

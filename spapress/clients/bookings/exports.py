@@ -2,7 +2,8 @@
 header row, every row turned into a visit (or a problem, or a row skipped with its reason).
 
 Problems with the header are all reported together before any row is looked at; a bad row
-is reported by its number and line and every other row still goes through.
+is reported by its number and line and every other row still goes through. The rows are read
+one at a time (open_visits), so an export of any length takes little memory.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Callable, Iterator
 
 from ...content.model import Project
 from ...content.schema import excerpt
@@ -44,8 +47,32 @@ class Unmatched:
 
 
 @dataclass(frozen=True)
+class Export:
+    """A file of visits opened to be read row by row: the file as a whole and its header are
+    checked, but no row is kept, so a batch of any length is read in bounded memory.
+
+    rows(unmatched) yields each row, in the file's order, as a Row (a visit, or the problems
+    that stop it) or a Skipped, and notes in `unmatched` the rows whose service no rule of
+    services.yaml matched; each call reads the rows afresh. count is how many rows there are."""
+
+    source: str                       # the file, as messages show it
+    kind: str                         # 'CSV (UTF-8, comma between cells)', 'Excel workbook', 'YAML list'
+    profile: Profile | None           # None for a YAML list
+    count: int
+    notices: tuple[str, ...]          # things to say once about the whole file
+    read: Callable[[dict[str, list[int]]], Iterator[Row | Skipped]]
+    default_handout: str | None = None  # what services.yaml gives a service no rule matches
+
+    def rows(self, unmatched: dict[str, list[int]] | None = None) -> Iterator[Row | Skipped]:
+        return self.read({} if unmatched is None else unmatched)
+
+    def unmatched(self, found: dict[str, list[int]]) -> tuple[Unmatched, ...]:
+        return tuple(Unmatched(service, tuple(rows), self.default_handout) for service, rows in found.items())
+
+
+@dataclass(frozen=True)
 class Import:
-    """What a file of visits holds, before anything is made."""
+    """What a file of visits holds, before anything is made, all in memory (see Export)."""
 
     source: str                       # the file, as messages show it
     kind: str                         # 'CSV (UTF-8, comma between cells)', 'Excel workbook', 'YAML list'
@@ -58,17 +85,28 @@ class Import:
 
 def read_visits(path: Path, project: Project, checker: Checker, *, profile: str | None = None,
                 day: date | None = None) -> Import:
+    """Every row of open_visits(...) at once, for a file the desk app shows whole."""
+    export = open_visits(path, project, checker, profile=profile, day=day)
+    rows, skipped, unmatched = [], [], {}
+    for item in export.rows(unmatched):
+        (skipped if isinstance(item, Skipped) else rows).append(item)
+    return Import(export.source, export.kind, export.profile, tuple(rows), tuple(skipped),
+                  export.unmatched(unmatched), export.notices)
+
+
+def open_visits(path: Path, project: Project, checker: Checker, *, profile: str | None = None,
+                day: date | None = None) -> Export:
     """The visits of an export (.csv, .txt, .xlsx) or a YAML list. `profile` forces an import profile
     by id; `day` is the date of visits whose row gives none. Raises ContentError when the file as
     a whole cannot be used (unreadable, no profile fits, a header problem), UnknownId for a
     profile that does not exist."""
     shown = project.show(path)
-    if path.suffix.lower() in YAML_SUFFIXES:
+    if path.suffix.lower() in YAML_SUFFIXES:  # a list written by hand: read whole
         try:
             rows = read_batch(path, shown, checker, day)
         except BatchFileError as err:
             raise ContentError([err.problem]) from None
-        return Import(shown, "YAML list", None, tuple(rows), (), (), ())
+        return Export(shown, "YAML list", None, len(rows), (), lambda _unmatched: iter(rows))
     profiles = load_profiles(project)
     if profile is not None and profile not in profiles:
         raise UnknownId(profile, tuple(sorted(profiles)), "import profile")
@@ -79,7 +117,12 @@ def read_visits(path: Path, project: Project, checker: Checker, *, profile: str 
     chosen, columns = choose_profile(table, profiles, shown, profile)
     _check_header(table, chosen, columns, shown, day)
     services = load_services(project, checker) if "service" in chosen.columns else None
-    return _rows(table, chosen, columns, services, checker, shown, day)
+    notices = () if "status" in columns else (
+        f"{shown} has no status column, so cancelled and no-show visits cannot be told apart; "
+        f"take them out of the file before sending",)
+    return Export(shown, table.kind, chosen, table.count, notices,
+                  partial(_rows, table, chosen, columns, services, checker, shown, day),
+                  services.default if services is not None else None)
 
 
 def choose_profile(table: Table, profiles: dict[str, Profile], shown: str,
@@ -145,12 +188,9 @@ def _check_header(table: Table, profile: Profile, columns: dict[str, int], shown
 
 
 def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Services | None, checker: Checker,
-          shown: str, day: date | None) -> Import:
-    rows: list[Row] = []
-    skipped: list[Skipped] = []
-    unmatched: dict[str, tuple[list[int], str | None]] = {}
+          shown: str, day: date | None, unmatched: dict[str, list[int]]) -> Iterator[Row | Skipped]:
     width = len(table.header)
-    for number, line in enumerate(table.rows, 1):
+    for number, line in enumerate(table.rows(), 1):
         cells = line.cells
 
         def cell(name: str):
@@ -161,12 +201,12 @@ def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Ser
         name = _full_name(profile, cell)
         shown_name = name if name and name.isprintable() else None
         if any(isinstance(c, str) and c.strip() for c in cells[width:]):
-            rows.append(Row(number, line.line, None, (FieldProblem("row", f"has {len(cells)} cells but the header "
-                                                     f"names {width} columns; check for a stray separator"),), shown_name))
+            yield Row(number, line.line, None, (FieldProblem("row", f"has {len(cells)} cells but the header "
+                                                f"names {width} columns; check for a stray separator"),), shown_name)
             continue
         status = cell("status") if "status" in columns else ""
         if isinstance(status, str) and status and fold(status) in profile.skip_status:
-            skipped.append(Skipped(number, line.line, shown_name, f"status '{excerpt(status)}'"))
+            yield Skipped(number, line.line, shown_name, f"status '{excerpt(status)}'")
             continue
         values = {"name": name, "email": cell("email"), "therapist": cell("therapist"), "note": cell("note")}
         service = None
@@ -174,12 +214,10 @@ def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Ser
             service = str(cell("service") or "")
             rule = services.match(service) if service else None
             if rule is None:
-                rows_of, _ = unmatched.setdefault(service, ([], services.default))
-                rows_of.append(number)
+                unmatched.setdefault(service, []).append(number)
                 if services.default is None:
-                    skipped.append(Skipped(number, line.line, shown_name,
-                                           f"no handout for the service '{excerpt(service) or '(none)'}' in "
-                                           f"{services.source}"))
+                    yield Skipped(number, line.line, shown_name, f"no handout for the service "
+                                                                 f"'{excerpt(service) or '(none)'}' in {services.source}")
                     continue
                 values["handout"] = services.default
             else:
@@ -193,13 +231,7 @@ def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Ser
             values["date"] = when
         visit, more = checker.visit(values, f"{shown} row {number}")
         problems = more + problems
-        rows.append(Row(number, line.line, None if problems else visit, tuple(problems), shown_name, service))
-    notices = []
-    if "status" not in columns:
-        notices.append(f"{shown} has no status column, so cancelled and no-show visits cannot be told apart; "
-                       f"take them out of the file before sending")
-    listed = tuple(Unmatched(service, tuple(numbers), handout) for service, (numbers, handout) in unmatched.items())
-    return Import(shown, table.kind, profile, tuple(rows), tuple(skipped), listed, tuple(notices))
+        yield Row(number, line.line, None if problems else visit, tuple(problems), shown_name, service)
 
 
 def _full_name(profile: Profile, cell) -> str:

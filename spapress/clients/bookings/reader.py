@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Callable, Iterator
 
 from ...errors import Problem
 
@@ -35,10 +36,19 @@ class Line:
 
 @dataclass(frozen=True)
 class Table:
+    """The header, and the rows under it that have something in them, read afresh on each pass
+    (a CSV file's rows are parsed again from its text rather than all kept as cells)."""
+
     header: tuple[str, ...]
     header_line: int
-    rows: tuple[Line, ...]
+    count: int                        # rows under the header with something in them
     kind: str                         # 'CSV (UTF-8, comma)', 'Excel workbook', …
+    lines: Callable[[], Iterator[Line]]  # every row of the file, from the first
+
+    def rows(self) -> Iterator[Line]:
+        """The rows under the header with something in them, in the file's order."""
+        after = (line for line in self.lines() if line.line > self.header_line)
+        return (line for line in after if _filled(line.cells))
 
 
 class NotATable(Exception):
@@ -77,19 +87,20 @@ def _csv(raw: bytes, refuse) -> Table:
     if delimiter is None:
         refuse("is not a table: no line has commas, semicolons, tabs or bars between columns; "
                "export the appointments as CSV or Excel (.xlsx)")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            refuse(f"cannot be read as CSV: {err}", line)
-        rows.append(Line(line, tuple(cells)))
+    def lines() -> Iterator[Line]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                refuse(f"cannot be read as CSV: {err}", line)
+            yield Line(line, tuple(cells))
+
     named = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[delimiter]
-    return _table(rows, f"CSV ({encoding}, {named} between cells)", refuse)
+    return _table(lines, f"CSV ({encoding}, {named} between cells)", refuse)
 
 
 def _decode(raw: bytes, refuse) -> tuple[str, str]:
@@ -141,7 +152,7 @@ def _excel(raw: bytes, refuse) -> Table:
     except Exception:  # noqa: BLE001 - see above
         refuse("cannot be opened as an Excel .xlsx file: it is damaged or not a workbook; open it in Excel and "
                "save it again, or export the appointments as CSV")
-    return _table(rows, "Excel workbook", refuse)
+    return _table(lambda: iter(rows), "Excel workbook", refuse)
 
 
 def _cell(value):
@@ -161,13 +172,22 @@ def _filled(cells: tuple) -> int:
     return sum(1 for cell in cells if not isinstance(cell, str) or cell.strip())
 
 
-def _table(rows: list[Line], kind: str, refuse) -> Table:
-    # Report titles above the header ("Appointments, 24 Nov 2026") have one cell; the header has several.
-    start = next((index for index, row in enumerate(rows) if _filled(row.cells) >= 2), None)
-    if start is None:
-        if not any(_filled(row.cells) for row in rows):
+def _table(lines: Callable[[], Iterator[Line]], kind: str, refuse) -> Table:
+    """The table, read through once now: a file that cannot be read to its end is refused before
+    any row is used, and only the header and the count of rows are kept."""
+    header_row, count, anything = None, 0, False
+    for row in lines():
+        filled = _filled(row.cells)
+        anything = anything or filled > 0
+        if header_row is None:
+            # Report titles above the header ("Appointments, 24 Nov 2026") have one cell; the header has several.
+            if filled >= 2:
+                header_row = row
+        elif filled:
+            count += 1
+    if header_row is None:
+        if not anything:
             refuse("is empty; export the day's appointments from the booking system again")
         refuse("is not a table: no row has two or more columns; export the appointments as CSV or Excel (.xlsx)")
-    header_row = rows[start]
     header = tuple(cell.strip() if isinstance(cell, str) else str(cell) for cell in header_row.cells)
-    return Table(header, header_row.line, tuple(row for row in rows[start + 1:] if _filled(row.cells)), kind)
+    return Table(header, header_row.line, count, kind, lines)
