@@ -81,9 +81,8 @@ def run(argv: list[str], *, root: Path, stdout, stderr) -> int:
     else:
         for notice in export.notices:
             print(notice, file=stdout)
-        for item in export.rows():  # said before anything is made; the rows are read again below
-            if isinstance(item, Skipped):
-                print(f"skipped row {item.number}{_named(item.name)}: {item.reason}", file=stdout)
+        for item in export.skipped():  # said before anything is made; the rows are read again below
+            print(f"skipped row {item.number}{_named(item.name)}: {item.reason}", file=stdout)
 
     # The rows are read one by one as the making asks for them; `waiting` holds those read but
     # not yet reported, a few hundred at most however long the file.

@@ -53,18 +53,22 @@ class Export:
 
     rows(unmatched) yields each row, in the file's order, as a Row (a visit, or the problems
     that stop it) or a Skipped, and notes in `unmatched` the rows whose service no rule of
-    services.yaml matched; each call reads the rows afresh. count is how many rows there are."""
+    services.yaml matched; each call reads the rows afresh. skipped() yields only the Skipped,
+    without checking the other rows. count is how many rows there are."""
 
     source: str                       # the file, as messages show it
     kind: str                         # 'CSV (UTF-8, comma between cells)', 'Excel workbook', 'YAML list'
     profile: Profile | None           # None for a YAML list
     count: int
     notices: tuple[str, ...]          # things to say once about the whole file
-    read: Callable[[dict[str, list[int]]], Iterator[Row | Skipped]]
+    read: Callable[..., Iterator[Row | Skipped]]  # read(unmatched, skipped_only)
     default_handout: str | None = None  # what services.yaml gives a service no rule matches
 
     def rows(self, unmatched: dict[str, list[int]] | None = None) -> Iterator[Row | Skipped]:
-        return self.read({} if unmatched is None else unmatched)
+        return self.read({} if unmatched is None else unmatched, False)
+
+    def skipped(self) -> Iterator[Skipped]:
+        return self.read({}, True)
 
     def unmatched(self, found: dict[str, list[int]]) -> tuple[Unmatched, ...]:
         return tuple(Unmatched(service, tuple(rows), self.default_handout) for service, rows in found.items())
@@ -106,7 +110,8 @@ def open_visits(path: Path, project: Project, checker: Checker, *, profile: str 
             rows = read_batch(path, shown, checker, day)
         except BatchFileError as err:
             raise ContentError([err.problem]) from None
-        return Export(shown, "YAML list", None, len(rows), (), lambda _unmatched: iter(rows))
+        return Export(shown, "YAML list", None, len(rows), (),
+                      lambda _unmatched, skipped_only: iter(() if skipped_only else rows))
     profiles = load_profiles(project)
     if profile is not None and profile not in profiles:
         raise UnknownId(profile, tuple(sorted(profiles)), "import profile")
@@ -188,7 +193,7 @@ def _check_header(table: Table, profile: Profile, columns: dict[str, int], shown
 
 
 def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Services | None, checker: Checker,
-          shown: str, day: date | None, unmatched: dict[str, list[int]]) -> Iterator[Row | Skipped]:
+          shown: str, day: date | None, unmatched: dict[str, list[int]], skipped_only: bool) -> Iterator[Row | Skipped]:
     width = len(table.header)
     for number, line in enumerate(table.rows(), 1):
         cells = line.cells
@@ -201,6 +206,8 @@ def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Ser
         name = _full_name(profile, cell)
         shown_name = name if name and name.isprintable() else None
         if any(isinstance(c, str) and c.strip() for c in cells[width:]):
+            if skipped_only:
+                continue
             yield Row(number, line.line, None, (FieldProblem("row", f"has {len(cells)} cells but the header "
                                                 f"names {width} columns; check for a stray separator"),), shown_name)
             continue
@@ -225,6 +232,8 @@ def _rows(table: Table, profile: Profile, columns: dict[str, int], services: Ser
                 values.update({kind: list(specs) for kind, specs in rule.picks.items() if specs})
         else:
             values.update({name: cell(name) for name in ("handout", "layout", "points", "techniques", "tools")})
+        if skipped_only:
+            continue
         problems = []
         when = _visit_date(profile, cell("date"), day, problems)
         if when is not None:
