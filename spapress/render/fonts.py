@@ -154,7 +154,7 @@ def _glyphs(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
-@lru_cache(maxsize=8192)  # the same texts are checked on every page and at every size tried
+@lru_cache(maxsize=2048)  # the same texts are checked on every page and at every size tried
 def first_missing(text: str, font_names: tuple[str, ...]) -> str | None:
     """The first character of text that one of the fonts cannot draw (line breaks and tabs aside)."""
     codes = set(map(ord, text)) - _BREAKS

@@ -22,8 +22,8 @@ from . import slow_patterns  # noqa: F401  (before platypus: see its docstring)
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import _FUZZ
 
-PARSED_KEPT = 2048   # parsed texts kept; a handout library has a few hundred
-BROKEN_KEPT = 4096   # line breaks kept: each text at the few widths and sizes it is set at
+PARSED_KEPT = 1024   # parsed texts kept; a handout library has a few hundred
+BROKEN_KEPT = 2048   # line breaks kept: each text at the few widths and sizes it is set at
 _MISSING = object()
 
 
