@@ -439,3 +439,26 @@ def test_with_a_profile_matched_other_columns_are_ignored_without_misleading_hin
     imported = read_visits(write_csv(tmp_path / "appuntamenti.csv", header, rows), desk.project, desk.checker())
     made, problems, skipped = summary(imported)
     assert problems == [] and [(m[0], m[3], m[5]) for m in made] == [(ZOE, DEEP, None), (BO, SWEDISH, None)]
+
+
+def test_csv_text_is_split_into_lines_as_a_file_opened_with_newline_blank_would_be():
+    """The reader walks the text line by line instead of copying it into io.StringIO; every mix
+    of line endings, quotes and unusual separators reads the same either way."""
+    import csv
+    import io
+    import random
+
+    from spapress.clients.bookings.reader import _LINE
+
+    def parse(lines):
+        reader = csv.reader(lines, strict=False)
+        try:
+            return [(reader.line_num, row) for row in reader]
+        except csv.Error as err:
+            return str(err)
+
+    pieces = ["a", "b", ",", '"', "\r", "\n", "\r\n", " ", "é", "\u2028", "\x85", "\t", "\x0c"]
+    chosen = random.Random(7)
+    for _ in range(3000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(0, 30)))
+        assert parse(m.group() for m in _LINE.finditer(text)) == parse(io.StringIO(text, newline="")), repr(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -22,6 +23,7 @@ from ...errors import Problem
 
 DELIMITERS = ",;\t|"
 _NOT_TEXT = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # a line and its ending (the last may have none)
 _OLE = b"\xd0\xcf\x11\xe0"            # the container of old .xls files
 _ZIP = b"PK\x03\x04"                  # .xlsx files are zip archives
 
@@ -88,7 +90,9 @@ def _csv(raw: bytes, refuse) -> Table:
         refuse("is not a table: no line has commas, semicolons, tabs or bars between columns; "
                "export the appointments as CSV or Excel (.xlsx)")
     def lines() -> Iterator[Line]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        # The text's lines one by one, as a file opened with newline="" gives them; io.StringIO
+        # would first copy the whole text at four bytes a character.
+        reader = csv.reader((m.group() for m in _LINE.finditer(text)), delimiter=delimiter, strict=False)
         while True:
             line = reader.line_num + 1
             try:
