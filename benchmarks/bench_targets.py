@@ -11,7 +11,8 @@ and the end; on a busy machine read the ratios, not the absolute times.
   warm       one handout in a process that has made it before
   size       bytes of each handout
   batches    300-visit client batch and 1,000 handouts from a cold start (per second, peak
-             memory of the largest process), 1 versus 2 workers, a 5,000-row export
+             memory of the largest process), 1 versus 2 workers, a 5,000-row export, and the
+             peak memory of a 20,000-row export
   rebuilds   one-point change with the booklet, and a no-op rebuild
 
 --peers names a Python that has the `typst` and `weasyprint` packages (not dependencies of the
@@ -162,6 +163,12 @@ def batches(temp: Path, rounds: int) -> list[str]:
         lines.append(f"  1,000 handouts, {jobs} worker{'s' if jobs > 1 else ' '}:  {wall:.2f} s = {1000 / wall:.0f} handouts/s, "
                      f"peak {peak:.0f} MB   (target >= 100/s, <= 80 MB)")
 
+    # Last: memory at a size no spa's day reaches, to show it stays flat (its 20,000 new files
+    # would slow the runs after it, see above).
+    visits = csv_of_visits(temp / "visits-20000.csv", 20000)
+    wall, _, peak = measure([python, make, "clients", str(visits), "--out", str(temp / "c20000")])
+    lines.append(f"  20,000-row export:           {wall:.2f} s = {20000 / wall:.0f} sheets/s, peak {peak:.0f} MB"
+                 f"   (target <= 80 MB at any batch size)")
     return lines
 
 
