@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email import policy
@@ -380,21 +381,24 @@ def mail_transport(settings: Settings | None, *, password: bool = True):
 def screen_rows(rows: Iterable, *, needs_email: bool) -> Iterator:
     """A batch's rows, as they come, with those that cannot be done at all turned into problems:
     no address to send to, or the same client, date and handout as an earlier row. Anything
-    that is not a Row (a skipped row of an export) passes as it is. Of each row only a 16-byte
-    digest of what it is for is kept, so any number of rows can pass."""
-    first_row_for: dict[bytes, int] = {}
-    for row in rows:
-        if isinstance(row, Row) and row.visit is not None:
-            extra = []
-            if needs_email and not row.visit.email:
-                extra.append(FieldProblem("email", "is missing; it is needed to send the sheet"))
-            target = hashlib.blake2b("\0".join((client_key(row.visit.name), row.visit.date.isoformat(),
-                                                 row.visit.sheet)).encode("utf-8", "surrogatepass"),
-                                     digest_size=16).digest()
-            if target in first_row_for:
-                extra.append(FieldProblem("row", f"same client, date and handout as row {first_row_for[target]}; "
-                                                 f"remove one"))
-            first_row_for.setdefault(target, row.number)
-            if extra:
-                row = Row(row.number, row.line, None, tuple(extra), row.visit_name)
-        yield row
+    that is not a Row (a skipped row of an export) passes as it is. What each row is for is
+    kept as a 16-byte digest in a private SQLite database on disk (deleted when the batch
+    ends), whose cache of a few MB holds however many rows pass."""
+    with closing(sqlite3.connect("")) as seen:  # "": SQLite's own temporary file
+        seen.execute("CREATE TABLE target (digest BLOB PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+        for row in rows:
+            if isinstance(row, Row) and row.visit is not None:
+                extra = []
+                if needs_email and not row.visit.email:
+                    extra.append(FieldProblem("email", "is missing; it is needed to send the sheet"))
+                target = hashlib.blake2b("\0".join((client_key(row.visit.name), row.visit.date.isoformat(),
+                                                     row.visit.sheet)).encode("utf-8", "surrogatepass"),
+                                         digest_size=16).digest()
+                first = seen.execute("SELECT row FROM target WHERE digest = ?", (target,)).fetchone()
+                if first:
+                    extra.append(FieldProblem("row", f"same client, date and handout as row {first[0]}; remove one"))
+                else:
+                    seen.execute("INSERT INTO target VALUES (?, ?)", (target, row.number))
+                if extra:
+                    row = Row(row.number, row.line, None, tuple(extra), row.visit_name)
+            yield row
