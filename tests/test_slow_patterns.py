@@ -25,11 +25,15 @@ assert isinstance(paragraph.uri_pat, PatternOnFirstUse), type(paragraph.uri_pat)
 assert paragraph.uri_pat._compiled is None, "compiled while loading"
 assert isinstance(paragraph._hy_letters_pat, re.Pattern), "other patterns compile as usual"
 compiled_at_once = re.compile(paragraph.uri_pat.pattern, re.IGNORECASE)
+deferred_pattern = paragraph.uri_pat
 for address in {ADDRESSES!r}:
-    deferred, direct = paragraph.uri_pat.match(address), compiled_at_once.match(address)
+    deferred, direct = deferred_pattern.match(address), compiled_at_once.match(address)
     assert (deferred and deferred.groups()) == (direct and direct.groups()), address
-    assert paragraph._uri_split_pairs(address) == (None if direct is None else paragraph._uri_split_pairs(address))
-assert paragraph.uri_pat._compiled is not None
+    paragraph.uri_pat = deferred_pattern
+    split_deferred = paragraph._uri_split_pairs(address)
+    paragraph.uri_pat = compiled_at_once
+    assert split_deferred == paragraph._uri_split_pairs(address), address
+assert deferred_pattern._compiled is not None
 print("ok")
 """
 

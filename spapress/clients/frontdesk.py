@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email import policy
@@ -381,11 +380,9 @@ def mail_transport(settings: Settings | None, *, password: bool = True):
 def screen_rows(rows: Iterable, *, needs_email: bool) -> Iterator:
     """A batch's rows, as they come, with those that cannot be done at all turned into problems:
     no address to send to, or the same client, date and handout as an earlier row. Anything
-    that is not a Row (a skipped row of an export) passes as it is. What each row is for is
-    kept as a 16-byte digest in a private SQLite database on disk (deleted when the batch
-    ends), whose cache of a few MB holds however many rows pass."""
-    with closing(sqlite3.connect("")) as seen:  # "": SQLite's own temporary file
-        seen.execute("CREATE TABLE target (digest BLOB PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+    that is not a Row (a skipped row of an export) passes as it is."""
+    seen = FirstRows()
+    try:
         for row in rows:
             if isinstance(row, Row) and row.visit is not None:
                 extra = []
@@ -394,11 +391,56 @@ def screen_rows(rows: Iterable, *, needs_email: bool) -> Iterator:
                 target = hashlib.blake2b("\0".join((client_key(row.visit.name), row.visit.date.isoformat(),
                                                      row.visit.sheet)).encode("utf-8", "surrogatepass"),
                                          digest_size=16).digest()
-                first = seen.execute("SELECT row FROM target WHERE digest = ?", (target,)).fetchone()
-                if first:
-                    extra.append(FieldProblem("row", f"same client, date and handout as row {first[0]}; remove one"))
-                else:
-                    seen.execute("INSERT INTO target VALUES (?, ?)", (target, row.number))
+                first = seen.first(target, row.number)
+                if first is not None:
+                    extra.append(FieldProblem("row", f"same client, date and handout as row {first}; remove one"))
                 if extra:
                     row = Row(row.number, row.line, None, tuple(extra), row.visit_name)
             yield row
+    finally:
+        seen.close()
+
+
+def _temporary_database() -> sqlite3.Connection:
+    return sqlite3.connect("")  # "": a private file of SQLite's own, deleted when closed
+
+
+class FirstRows:
+    """The first row given for each 16-byte digest. Kept in a private temporary SQLite database
+    on disk, whose cache of a few MB holds any number of rows; in memory if SQLite cannot keep
+    it (no room for its temporary file, say), so a batch never stops over it."""
+
+    def __init__(self, open_database=None):
+        self.memory: dict[bytes, int] | None = None
+        self.db = None
+        try:
+            self.db = (open_database or _temporary_database)()
+            self.db.execute("CREATE TABLE IF NOT EXISTS target (digest BLOB PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+        except sqlite3.Error:
+            self._in_memory()
+
+    def first(self, digest: bytes, number: int) -> int | None:
+        """The row first given with this digest, or None when this is the first (then it is)."""
+        if self.memory is None:
+            try:
+                found = self.db.execute("SELECT row FROM target WHERE digest = ?", (digest,)).fetchone()
+                if found is None:
+                    self.db.execute("INSERT INTO target VALUES (?, ?)", (digest, number))
+                return found[0] if found else None
+            except sqlite3.Error:
+                self._in_memory()
+        return None if self.memory.setdefault(digest, number) == number else self.memory[digest]
+
+    def _in_memory(self) -> None:
+        self.memory = {}
+        if self.db is not None:
+            try:
+                self.memory.update(self.db.execute("SELECT digest, row FROM target"))
+            except sqlite3.Error:
+                pass  # lost: a repeat of a row before this moment is then made again, as its next version
+            self.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

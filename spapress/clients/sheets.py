@@ -159,8 +159,11 @@ def make_many(press: Press, visits: Iterable[Visit], folder: Path,
     count = len(visits) if count is None else count
     remaining = iter(visits)
     first = list(islice(remaining, WINDOW))
+    if len(first) < WINDOW:  # that is all of them: no pool for a batch whose rows turned out few
+        count = len(first)
     first_paths = planned(first)
-    # Make the first sheet of each layout here, so every worker starts with its templates compiled.
+    # Make the first sheet of each layout here, so every worker starts with its templates compiled
+    # (a layout first met after the first window is compiled by each worker: the same bytes).
     ahead: dict[int, ClientPdf] = {}
     seen_layouts: set[str] = set()
     hashes: dict = {}

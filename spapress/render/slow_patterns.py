@@ -35,8 +35,8 @@ class PatternOnFirstUse:
 
 def _load_paragraph_module() -> None:
     """Import reportlab.platypus.paragraph (and so platypus), deferring its web-address pattern.
-    Python imports one module at a time, so nothing else imports while re.compile is swapped;
-    another thread compiling a pattern meanwhile still gets it compiled as usual."""
+    Anything else compiling a pattern while re.compile is swapped (another thread, say) gets it
+    compiled as usual: only that one pattern is deferred."""
     if PARAGRAPH in sys.modules:
         return
     compile_now = re.compile
