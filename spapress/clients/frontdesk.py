@@ -429,7 +429,8 @@ class FirstRows:
                 return found[0] if found else None
             except sqlite3.Error:
                 self._in_memory()
-        return None if self.memory.setdefault(digest, number) == number else self.memory[digest]
+        first = self.memory.setdefault(digest, number)
+        return None if first == number else first
 
     def _in_memory(self) -> None:
         self.memory = {}
